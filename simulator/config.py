@@ -1,0 +1,243 @@
+"""Configuration: a validated, frozen set of parameter values.
+
+A :class:`Config` is what a scenario becomes after validation against the
+declarations in :mod:`simulator.parameters`. It is immutable; the model reads
+it as ``config.plan.policy`` or ``config["plan.policy"]``. Strict validation
+lives here, in one place, so that TOML files, ``--set`` overrides, the
+dashboard and sweeps all get the same clear messages.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+from collections.abc import Iterator, Mapping
+from types import MappingProxyType
+from typing import Any
+
+from .errors import ParameterError
+from .parameters import GROUPS, PARAMETERS, Parameter
+
+__all__ = ["Config", "validate_value", "parse_override", "suggest"]
+
+
+def suggest(key: str, known: list[str] | tuple[str, ...] | Mapping[str, Any]) -> str:
+    """Return a ``did you mean`` hint for an unknown key, or ''."""
+    known = list(known)
+    close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
+    if not close and "." in key:
+        # also try the part after the dot against the names in any group
+        tail = key.split(".", 1)[1]
+        by_tail = {k.split(".", 1)[-1]: k for k in known}
+        hit = difflib.get_close_matches(tail, list(by_tail), n=1, cutoff=0.7)
+        close = [by_tail[hit[0]]] if hit else []
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def _unknown(key: str) -> ParameterError:
+    return ParameterError(
+        f"unknown parameter '{key}'{suggest(key, PARAMETERS)}; "
+        f"`govsim show NAME` lists the parameters"
+    )
+
+
+def validate_value(key: str, value: Any) -> Any:
+    """Check one value against its declaration and return it in canonical type.
+
+    Raises
+    ------
+    ParameterError
+        If the key is undeclared, or the value has the wrong type or range.
+        The message names the key, the value and what is allowed.
+    """
+    p = PARAMETERS.get(key)
+    if p is None:
+        raise _unknown(key)
+    bad = ParameterError(f"{key} must be {p.allowed()}, got {value!r}")
+    if p.kind == "bool":
+        if not isinstance(value, bool):
+            raise bad
+        return value
+    if p.kind == "choice":
+        if value not in p.choices:
+            raise bad
+        return value
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise bad
+    if p.kind == "int":
+        if isinstance(value, float):
+            if not value.is_integer():
+                raise bad
+            value = int(value)
+    else:
+        value = float(value)
+        if not math.isfinite(value):
+            raise bad
+    if not (p.low <= value <= p.high):
+        raise bad
+    return value
+
+
+def parse_override(text: str) -> tuple[str, Any]:
+    """Parse a ``key=value`` command-line override into a typed pair.
+
+    The value is read according to the key's declaration: ``true``/``false``
+    for switches, numbers for numeric keys, the bare word for choices.
+    """
+    if "=" not in text:
+        raise ParameterError(f"--set expects key=value, got {text!r}")
+    key, raw = (s.strip() for s in text.split("=", 1))
+    p = PARAMETERS.get(key)
+    if p is None:
+        raise _unknown(key)
+    value: Any = raw
+    if p.kind == "bool":
+        lowered = raw.lower()
+        if lowered in ("true", "1", "yes", "on"):
+            value = True
+        elif lowered in ("false", "0", "no", "off"):
+            value = False
+    elif p.kind in ("int", "float"):
+        try:
+            value = int(raw) if p.kind == "int" else float(raw)
+        except ValueError:
+            try:
+                value = float(raw)
+            except ValueError:
+                value = raw
+    return key, validate_value(key, value)
+
+
+class _Group:
+    """Read-only attribute view of one parameter group (``config.plan``)."""
+
+    __slots__ = ("_name", "_values")
+
+    def __init__(self, name: str, values: Mapping[str, Any]):
+        object.__setattr__(self, "_name", name)
+        object.__setattr__(self, "_values", values)
+
+    def __getattr__(self, item: str) -> Any:
+        try:
+            return self._values[f"{self._name}.{item}"]
+        except KeyError:
+            raise AttributeError(f"no parameter '{self._name}.{item}'") from None
+
+    def __setattr__(self, key: str, value: Any) -> None:
+        raise AttributeError("a Config is frozen; use Config.with_overrides")
+
+
+class Config(Mapping[str, Any]):
+    """Every declared parameter with a validated value; immutable.
+
+    Build one with :meth:`from_mapping` (values not given take their
+    declared defaults) and derive variants with :meth:`with_overrides`.
+    """
+
+    __slots__ = ("_values", "_groups")
+
+    def __init__(self, values: Mapping[str, Any]):
+        full = {k: p.default for k, p in PARAMETERS.items()}
+        for key, value in values.items():
+            full[key] = validate_value(key, value)
+        _check_consistency(full)
+        object.__setattr__(self, "_values", MappingProxyType(full))
+        object.__setattr__(self, "_groups", {g: _Group(g, full) for g in GROUPS})
+
+    @classmethod
+    def from_mapping(cls, values: Mapping[str, Any] | None = None) -> "Config":
+        return cls(values or {})
+
+    @classmethod
+    def from_nested(cls, tables: Mapping[str, Any]) -> "Config":
+        """Build from TOML-shaped tables: ``{"plan": {"policy": "pid"}}``."""
+        return cls(flatten(tables))
+
+    def with_overrides(self, overrides: Mapping[str, Any]) -> "Config":
+        merged = dict(self._values)
+        for key, value in overrides.items():
+            merged[key] = validate_value(key, value)
+        return Config(merged)
+
+    def changed(self) -> dict[str, Any]:
+        """The values that differ from the declared defaults."""
+        return {k: v for k, v in self._values.items() if v != PARAMETERS[k].default}
+
+    def nested(self) -> dict[str, dict[str, Any]]:
+        """The values as TOML-shaped tables, in declaration order."""
+        out: dict[str, dict[str, Any]] = {g: {} for g in GROUPS}
+        for key, value in self._values.items():
+            group, name = key.split(".", 1)
+            out[group][name] = value
+        return out
+
+    def __getattr__(self, group: str) -> _Group:
+        try:
+            return self._groups[group]
+        except KeyError:
+            raise AttributeError(f"no parameter group '{group}'") from None
+
+    def __setattr__(self, key: str, value: Any) -> None:
+        raise AttributeError("a Config is frozen; use Config.with_overrides")
+
+    def __getitem__(self, key: str) -> Any:
+        return self._values[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._values)
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def __repr__(self) -> str:
+        return f"Config({self.changed()!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Config) and dict(self._values) == dict(other._values)
+
+    def __hash__(self) -> int:
+        return hash(tuple(sorted((k, repr(v)) for k, v in self._values.items())))
+
+
+def flatten(tables: Mapping[str, Any]) -> dict[str, Any]:
+    """Turn ``{"plan": {"policy": "pid"}}`` into ``{"plan.policy": "pid"}``.
+
+    Unknown groups and keys are reported with a suggestion.
+    """
+    flat: dict[str, Any] = {}
+    for group, table in tables.items():
+        if group not in GROUPS:
+            raise ParameterError(
+                f"unknown parameter table [{group}]{suggest(group, GROUPS)}; "
+                f"tables are: {', '.join(GROUPS)}"
+            )
+        if not isinstance(table, Mapping):
+            raise ParameterError(f"[{group}] must be a table of parameters, got {table!r}")
+        for name, value in table.items():
+            flat[f"{group}.{name}"] = value
+    return flat
+
+
+def _check_consistency(values: Mapping[str, Any]) -> None:
+    """Cross-parameter rules that single ranges cannot express."""
+    k = values["society.districts_per_side"]
+    g = values["structure.granularity"]
+    if k % g:
+        raise ParameterError(
+            f"structure.granularity must divide society.districts_per_side ({k}), got {g}"
+        )
+    agents, density = values["society.agents"], values["society.density"]
+    side = math.ceil(math.sqrt(agents / density))
+    if side < k:
+        raise ParameterError(
+            f"society.districts_per_side must be at most the grid side ({side} for "
+            f"{agents} agents at density {density:g}), got {k}"
+        )
+
+
+def declared(key: str) -> Parameter:
+    """Return a declaration, raising a :class:`ParameterError` with a hint."""
+    try:
+        return PARAMETERS[key]
+    except KeyError:
+        raise _unknown(key) from None

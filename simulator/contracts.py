@@ -1,0 +1,135 @@
+"""The typed contract between the society and the stages of the loop.
+
+Every value that crosses from one part of the loop to the next is one of
+these frozen dataclasses, and every array in them has one entry per
+*district* (never per agent). That is the guardrail in code: the loop can
+only ever hold aggregates, so it cannot score, rank or select individuals.
+
+    society --DistrictState--> Monitor --Observation--> Analyze
+    Analyze --Assessment--> Plan --Plan--> Execute --Delivery--> society
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+
+import numpy as np
+
+__all__ = [
+    "DistrictState",
+    "Observation",
+    "Assessment",
+    "Plan",
+    "Delivery",
+    "LEVERS",
+]
+
+#: The four levers, in the order used everywhere (series, figures, tables).
+LEVERS: tuple[str, ...] = ("accommodate", "constrain", "incentivise", "mobilise")
+
+
+def _freeze(obj) -> None:
+    """Make every array field read-only, so a stage cannot edit its input."""
+    for f in fields(obj):
+        value = getattr(obj, f.name)
+        if isinstance(value, np.ndarray):
+            value.flags.writeable = False
+
+
+@dataclass(frozen=True)
+class DistrictState:
+    """True district aggregates, produced by the society (ground truth).
+
+    Only the Monitor reads this, and it degrades it before anything else
+    sees it. All arrays have shape ``(districts,)``.
+    """
+
+    population: np.ndarray  # agents living in the district (free or removed)
+    expression: np.ndarray  # share expressing
+    latent: np.ndarray  # share whose grievance exceeds their threshold
+    need: np.ndarray  # mean need
+    trust: np.ndarray  # mean trust
+    grievance: np.ndarray  # mean grievance
+    participation: np.ndarray  # share participating this step
+    removed: np.ndarray  # share temporarily removed
+
+    def __post_init__(self) -> None:
+        _freeze(self)
+
+
+@dataclass(frozen=True)
+class Observation:
+    """What the Monitor reports: noisy, partial, delayed district aggregates."""
+
+    step: int  # the step the data describe (older than now by the delay)
+    expression: np.ndarray  # estimated share expressing
+    need: np.ndarray  # estimated mean need, from reports by participants
+    participation: np.ndarray  # estimated share participating
+    sensed: np.ndarray  # share of the district the monitor could sense
+
+    def __post_init__(self) -> None:
+        _freeze(self)
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """What Analyze concludes: estimated tension, faults and crisis."""
+
+    step: int
+    tension: np.ndarray  # filtered estimate per district
+    forecast: np.ndarray  # tension projected over the horizon
+    error: np.ndarray  # forecast minus set-point
+    faults: np.ndarray  # bool: district out of bounds
+    crisis: bool  # system-wide cascade risk
+    expression: np.ndarray  # filtered observed expression
+    need: np.ndarray  # filtered reported need
+
+    def __post_init__(self) -> None:
+        _freeze(self)
+
+    @property
+    def system_tension(self) -> float:
+        return float(self.tension.mean())
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Lever intensities per district decided by Plan (capacity units)."""
+
+    step: int
+    accommodate: np.ndarray
+    constrain: np.ndarray
+    incentivise: np.ndarray
+    mobilise: np.ndarray
+
+    def __post_init__(self) -> None:
+        _freeze(self)
+
+    def total(self) -> float:
+        return float(
+            self.accommodate.sum() + self.constrain.sum()
+            + self.incentivise.sum() + self.mobilise.sum()
+        )
+
+    @classmethod
+    def zeros(cls, step: int, districts: int) -> "Plan":
+        z = np.zeros(districts)
+        return cls(step, z, z.copy(), z.copy(), z.copy())
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """What Execute actually delivers to each district after loss and drift."""
+
+    accommodate: np.ndarray
+    constrain: np.ndarray
+    incentivise: np.ndarray
+    mobilise: np.ndarray
+
+    def __post_init__(self) -> None:
+        _freeze(self)
+
+    @classmethod
+    def zeros(cls, districts: int) -> "Delivery":
+        z = np.zeros(districts)
+        return cls(z, z.copy(), z.copy(), z.copy())

@@ -1,0 +1,64 @@
+"""Monitor: the loop's sensory channel.
+
+It turns the society's true district aggregates into what the loop can
+know: only part of each district is sensed (coverage, plus what participants
+report through services), the figures are noisy, and they arrive late. It
+also reports how visible it is, because being watched changes behaviour
+(the chilling effect): the society adds that visibility to perceived risk.
+
+Expression is sensed directly by coverage and indirectly through
+participants; need is known only from participants' reports, so a loop
+whose services nobody uses is nearly blind to need.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+
+import numpy as np
+
+from .config import Config
+from .contracts import DistrictState, Observation
+
+__all__ = ["Monitor"]
+
+
+class Monitor:
+    """Sense district aggregates with coverage, noise and delay."""
+
+    def __init__(self, config: Config, window_cells: int, rng: np.random.Generator):
+        self.config = config
+        self.rng = rng
+        self.window_cells = window_cells
+        self._queue: deque[Observation] = deque(maxlen=config.monitor.delay + 1)
+
+    def eyes(self, districts: int) -> np.ndarray:
+        """Visible monitoring per district, as expected observers within vision."""
+        m = self.config.monitor
+        return np.full(districts, m.visibility * m.coverage * self.window_cells)
+
+    def observe(self, state: DistrictState, step: int) -> Observation:
+        """Record what is sensed now and return what the loop sees (delayed)."""
+        m, rng = self.config.monitor, self.rng
+        n = state.population.size
+        reported = m.participation_sensing * state.participation
+        sensed = 1.0 - (1.0 - m.coverage) * (1.0 - reported)
+        # expressers picked up are a random sample of the sensed part
+        pop = np.maximum(state.population, 1.0)
+        expressers = np.rint(state.expression * pop).astype(np.int64)
+        seen = rng.binomial(expressers, sensed)
+        expression = seen / np.maximum(sensed * pop, 1.0) + m.noise * rng.standard_normal(n)
+        # need is known only from reports by participants
+        need_noise = m.noise / np.sqrt(np.maximum(reported, 0.01))
+        need = state.need + need_noise * rng.standard_normal(n)
+        participation = state.participation + m.noise * rng.standard_normal(n)
+        self._queue.append(
+            Observation(
+                step=step,
+                expression=np.clip(expression, 0.0, 1.0),
+                need=np.clip(need, 0.0, 1.0),
+                participation=np.clip(participation, 0.0, 1.0),
+                sensed=sensed,
+            )
+        )
+        return self._queue[0]

@@ -1,0 +1,115 @@
+"""Plan: share a limited capacity budget across districts and levers.
+
+A *policy* turns the assessment into a demand for accommodation (soft: meet
+need at its source) and constraint (hard: raise the cost of expression) in
+each district:
+
+``none``
+    the loop watches but never acts;
+``threshold``
+    a fixed response in every district in fault, split by the lever mix;
+``pid``
+    proportional-integral-derivative control of each district's error;
+``balanced``
+    soft and hard together: a standing service of accommodation everywhere,
+    plus a proportional-integral response in which constraint is kept for
+    districts in fault.
+
+Self-healing decides *where* the response goes: on, every district's fault
+is repaired locally; off, the loop answers the system average with one
+uniform response. Structure decides how the budget is pooled: the centre can
+move capacity to where it is needed, local units only spend their own share.
+Incentives to participate take a fixed share of the budget, spread evenly.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .config import Config
+from .contracts import Assessment, Plan
+from .knowledge import Settings
+from .objectives import self_healing
+
+__all__ = ["Planner", "POLICIES"]
+
+POLICIES: tuple[str, ...] = ("none", "threshold", "pid", "balanced")
+
+
+class Planner:
+    """Apply the scenario's policy and fit the result to the budget."""
+
+    def __init__(self, config: Config, units_of: "callable"):
+        self.config = config
+        self._units_of = units_of  # granularity -> unit index of every district
+        self._integral: np.ndarray | None = None
+        self._previous: np.ndarray | None = None
+
+    def plan(self, assessment: Assessment, settings: Settings, budget: float,
+             mobilise: np.ndarray) -> Plan:
+        """Return lever intensities per district for this step.
+
+        Parameters
+        ----------
+        assessment : Assessment
+            Analyze's view of the districts.
+        settings : Settings
+            Current gains, mix and structure from Knowledge.
+        budget : float
+            Capacity left for the levers this step (whole system).
+        mobilise : numpy.ndarray
+            Mobilisation per district released by self-protecting.
+        """
+        districts = assessment.tension.size
+        policy = self.config.plan.policy
+        if policy == "none":
+            zero = np.zeros(districts)
+            return Plan(assessment.step, zero, zero.copy(), zero.copy(), np.asarray(mobilise, float))
+        accommodate, constrain = self._demand(policy, assessment, settings, budget / districts)
+        accommodate, constrain = self_healing(self.config.healing.enabled, accommodate, constrain)
+        lever_budget = budget * (1.0 - settings.incentive_share)
+        accommodate, constrain = self._fit(accommodate, constrain, lever_budget, settings)
+        cap = self.config.execute.max_intensity
+        incentivise = np.full(districts, min(cap, budget * settings.incentive_share / districts))
+        return Plan(
+            step=assessment.step,
+            accommodate=np.minimum(accommodate, cap),
+            constrain=np.minimum(constrain, cap),
+            incentivise=incentivise,
+            mobilise=np.minimum(np.asarray(mobilise, float), cap),
+        )
+
+    def _demand(self, policy: str, a: Assessment, s: Settings, per_district: float):
+        p = self.config.plan
+        soft = s.soft_share
+        if policy == "threshold":
+            response = p.threshold_response * a.faults
+            return soft * response, (1.0 - soft) * response
+        error = a.error
+        if self._integral is None:
+            self._integral = np.zeros_like(error)
+            self._previous = error.copy()
+        # integral with anti-windup: it never stores more than it could spend
+        self._integral = np.clip(self._integral + error, -5.0, 5.0)
+        derivative = error - self._previous
+        self._previous = error.copy()
+        if policy == "pid":
+            response = np.maximum(0.0, s.gain * error + p.integral * self._integral
+                                  + p.derivative * derivative)
+            return soft * response, (1.0 - soft) * response
+        # balanced: standing soft service plus PI, constraint only where in fault
+        response = np.maximum(0.0, s.gain * error + p.integral * self._integral)
+        service = 0.5 * soft * per_district
+        return service + soft * response, (1.0 - soft) * response * a.faults
+
+    def _fit(self, accommodate, constrain, lever_budget: float, s: Settings):
+        """Scale demands to the budget: pooled by the centre, per unit locally."""
+        demand = accommodate + constrain
+        total = demand.sum()
+        central = 1.0 if total <= lever_budget else lever_budget / total
+        units = self._units_of(s.granularity)
+        unit_demand = np.bincount(units, weights=demand)
+        unit_budget = lever_budget * np.bincount(units) / demand.size
+        local = np.minimum(1.0, unit_budget / np.maximum(unit_demand, 1e-12))[units]
+        scale = s.centralisation * central + (1.0 - s.centralisation) * local
+        return accommodate * scale, constrain * scale

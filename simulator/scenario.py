@@ -1,0 +1,201 @@
+"""Scenarios: teaching units stored as TOML data, and their resolved form.
+
+A scenario file has a ``[scenario]`` table (name, title, question, steps,
+seed), an ``[about]`` table of NetLogo-style texts, optional
+``[variants.NAME]`` tables for side-by-side comparison, and then parameter
+tables (``[society]``, ``[plan]``, ...) checked against the declarations.
+Files are read with ``tomllib`` and treated strictly as data.
+
+``Scenario.to_toml()`` writes the fully resolved scenario (every parameter,
+the seed used), so that running the written file reproduces a run exactly.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from .config import Config, flatten, suggest
+from .errors import GovsimError, ScenarioError
+from .parameters import GROUPS, PARAMETERS
+
+__all__ = ["Scenario", "load_scenario", "scenario_names", "scenario_dir", "ABOUT_SECTIONS"]
+
+#: The [about] sections, in the order ``govsim show`` prints them.
+ABOUT_SECTIONS: tuple[str, ...] = (
+    "what_it_is", "how_it_works", "what_to_notice", "things_to_try", "extending_the_model",
+)
+_META = {"name": str, "title": str, "question": str, "steps": int, "seed": int}
+_META_OPTIONAL = {"variant": str}
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A loaded, validated scenario."""
+
+    name: str
+    title: str
+    question: str
+    steps: int
+    seed: int
+    about: dict[str, str]
+    config: Config
+    variants: dict[str, dict[str, Any]] = field(default_factory=dict)
+    descriptions: dict[str, str] = field(default_factory=dict)
+    variant: str | None = None
+    source: str = ""
+
+    def with_variant(self, variant: str) -> "Scenario":
+        """The scenario with one of its declared variants applied."""
+        if variant not in self.variants:
+            known = ", ".join(self.variants) or "none"
+            raise ScenarioError(
+                f"scenario '{self.name}' has no variant '{variant}'"
+                f"{suggest(variant, list(self.variants))}; its variants: {known}"
+            )
+        return Scenario(self.name, self.title, self.question, self.steps, self.seed,
+                        self.about, self.config.with_overrides(self.variants[variant]),
+                        self.variants, self.descriptions, variant, self.source)
+
+    def with_changes(self, *, steps: int | None = None, seed: int | None = None,
+                     overrides: dict[str, Any] | None = None) -> "Scenario":
+        """A copy with other steps, seed or parameter values (validated)."""
+        if steps is not None and steps < 0:
+            raise ScenarioError(f"--steps must be an integer >= 0, got {steps}")
+        return Scenario(self.name, self.title, self.question,
+                        self.steps if steps is None else steps,
+                        self.seed if seed is None else seed,
+                        self.about, self.config.with_overrides(overrides or {}),
+                        self.variants, self.descriptions, self.variant, self.source)
+
+    def to_toml(self) -> str:
+        """The fully resolved scenario as TOML text (no variants: they are applied)."""
+        meta = {"name": self.name, "title": self.title, "question": self.question,
+                "steps": self.steps, "seed": self.seed}
+        if self.variant:
+            meta["variant"] = self.variant
+        lines = ["# Fully resolved scenario written by govsim: running it reproduces the run.", ""]
+        lines += _table("scenario", meta)
+        lines += _table("about", self.about)
+        for group, values in self.config.nested().items():
+            lines += _table(group, values)
+        return "\n".join(lines)
+
+
+def scenario_dir() -> Path:
+    """Where the shipped scenarios live (installed package data or the checkout)."""
+    installed = Path(str(resources.files("simulator"))) / "scenarios"
+    if installed.is_dir() and any(installed.glob("*.toml")):
+        return installed
+    return Path(__file__).resolve().parent.parent / "scenarios"
+
+
+def scenario_names() -> list[str]:
+    """Names of the shipped scenarios, sorted."""
+    return sorted(p.stem for p in scenario_dir().glob("*.toml"))
+
+
+def load_scenario(name_or_path: str | Path) -> Scenario:
+    """Load a shipped scenario by name, or any scenario file by path."""
+    text = str(name_or_path)
+    path = Path(text)
+    if not (text.endswith(".toml") or path.is_file()):
+        path = scenario_dir() / f"{text}.toml"
+        if not path.is_file():
+            names = scenario_names()
+            raise ScenarioError(
+                f"no scenario named '{text}'{suggest(text, names)}; "
+                f"known scenarios: {', '.join(names)}"
+            )
+    if not path.is_file():
+        raise ScenarioError(f"scenario file not found: {path}")
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise ScenarioError(f"{path}: not valid TOML: {exc}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ScenarioError(f"{path}: cannot be read: {exc}") from None
+    try:
+        return parse_scenario(data, source=str(path))
+    except GovsimError as exc:
+        raise type(exc)(f"{path.name}: {exc}") from None
+
+
+def parse_scenario(data: dict[str, Any], source: str = "") -> Scenario:
+    """Validate TOML-shaped ``data`` and build a :class:`Scenario`."""
+    allowed = {"scenario", "about", "variants", *GROUPS}
+    for key in data:
+        if key not in allowed:
+            raise ScenarioError(f"unknown table [{key}]{suggest(key, sorted(allowed))}; "
+                                f"allowed: {', '.join(sorted(allowed))}")
+    meta = data.get("scenario")
+    if not isinstance(meta, dict):
+        raise ScenarioError("missing [scenario] table (name, title, question, steps, seed)")
+    for key in meta:
+        if key not in _META and key not in _META_OPTIONAL:
+            raise ScenarioError(f"unknown key scenario.{key}{suggest(key, list(_META))}; "
+                                f"allowed: {', '.join([*_META, *_META_OPTIONAL])}")
+    for key, kind in _META.items():
+        if key not in meta:
+            raise ScenarioError(f"[scenario] needs '{key}'")
+        value = meta[key]
+        if not isinstance(value, kind) or isinstance(value, bool):
+            raise ScenarioError(f"scenario.{key} must be {'an integer' if kind is int else 'text'}, got {value!r}")
+    if meta["steps"] < 0 or meta["seed"] < 0:
+        raise ScenarioError("scenario.steps and scenario.seed must be integers >= 0")
+    about = data.get("about", {})
+    if not isinstance(about, dict):
+        raise ScenarioError("[about] must be a table of texts")
+    for key, value in about.items():
+        if key not in ABOUT_SECTIONS:
+            raise ScenarioError(f"unknown key about.{key}{suggest(key, ABOUT_SECTIONS)}; "
+                                f"allowed: {', '.join(ABOUT_SECTIONS)}")
+        if not isinstance(value, str):
+            raise ScenarioError(f"about.{key} must be text")
+    params = {g: t for g, t in data.items() if g in GROUPS}
+    config = Config.from_nested(params)
+    variants, descriptions = {}, {}
+    for vname, table in data.get("variants", {}).items():
+        if not isinstance(table, dict):
+            raise ScenarioError(f"[variants.{vname}] must be a table")
+        table = dict(table)
+        descriptions[vname] = str(table.pop("description", ""))
+        try:
+            flat = flatten(table)
+            config.with_overrides(flat)  # validate now, not when first used
+        except GovsimError as exc:
+            raise ScenarioError(f"variant '{vname}': {exc}") from None
+        variants[vname] = flat
+    return Scenario(meta["name"], meta["title"], meta["question"], meta["steps"], meta["seed"],
+                    {k: about[k] for k in ABOUT_SECTIONS if k in about}, config,
+                    variants, descriptions, meta.get("variant"), source)
+
+
+def _table(name: str, values: dict[str, Any]) -> list[str]:
+    out = [f"[{name}]"]
+    for key, value in values.items():
+        out.append(f"{key} = {_toml_value(value)}")
+    out.append("")
+    return out
+
+
+def _toml_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return repr(value)
+    text = str(value)
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"')
+    if "\n" in text:
+        return '"""\n' + escaped + '"""'
+    return f'"{escaped}"'
+
+
+def parameter_rows(config: Config) -> list[tuple[str, str, str, str]]:
+    """(key, value, allowed, meaning) for every parameter, for tables and docs."""
+    return [(k, _toml_value(config[k]), p.allowed(), p.meaning) for k, p in PARAMETERS.items()]
