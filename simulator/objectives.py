@@ -105,7 +105,7 @@ class SelfOptimizing:
         soft = s.soft_share + o.step * np.sign(effect_hard - effect_soft)
         # participation is sensing: buy it while the loop cannot see need
         seen = np.mean([r.observed_participation for r in recent])
-        incentive = s.incentive_share + (o.step if seen < 0.5 else -o.step / 2)
+        incentive = s.incentive_share + (o.step if seen < o.participation_target else -o.step / 2)
         knowledge.update_settings(
             gain=float(np.clip(gain, 0.0, 50.0)),
             soft_share=float(np.clip(soft, 0.0, 1.0)),

@@ -78,8 +78,8 @@ class Society:
         self.grievance = self.need * (1.0 - self.trust)
         self.expressing = np.zeros(n, dtype=bool)
         self.latent = self.grievance > self.threshold
-        self.participating = np.zeros(n, dtype=bool)
         self.removal = np.zeros(n, dtype=np.int16)
+        self._participate(np.zeros(grid.districts))
 
         d = config.disturbance
         self.types = d.types

@@ -1,0 +1,179 @@
+"""The ``govsim`` command line: the only module that parses argv and prints.
+
+Subcommands: ``list``, ``show NAME``, ``run NAME|PATH``. Every error the user
+can fix is reported as one line on stderr with exit status 2, never a
+traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import platform
+import sys
+import textwrap
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Sequence
+
+from . import __version__
+from .config import parse_override
+from .errors import GovsimError
+from .parameters import PARAMETERS
+from .scenario import ABOUT_SECTIONS, Scenario, load_scenario, scenario_names
+
+__all__ = ["main"]
+
+
+class _UsageError(GovsimError):
+    """A malformed command line."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # one clear line instead of usage + exit
+        raise _UsageError(f"{message} (see `{self.prog} --help`)")
+
+
+def _build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="govsim", description=(
+        "An educational simulator of a generic governance feedback loop: a synthetic "
+        "society governed by a MAPE-K loop with four self-* objectives."))
+    parser.add_argument("--version", action="version", version=f"govsim {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    sub.add_parser("list", help="name and question of every scenario")
+
+    show = sub.add_parser("show", help="a scenario's about text and parameter table")
+    show.add_argument("scenario", help="scenario name or path to a .toml file")
+
+    run = sub.add_parser("run", help="run a scenario and write its series, summary and figure")
+    run.add_argument("scenario", help="scenario name or path to a .toml file")
+    run.add_argument("--steps", type=int, help="number of steps (default: the scenario's)")
+    run.add_argument("--seed", type=int, help="random seed (default: the scenario's)")
+    run.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE",
+                     help="override a parameter, e.g. --set plan.policy=pid (repeatable)")
+    run.add_argument("--variant", help="apply one of the scenario's named variants")
+    run.add_argument("--out", type=Path, help="output directory (default: runs/<scenario>-<time>)")
+    run.add_argument("--no-plot", action="store_true", help="skip dashboard.png")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of ``govsim``; returns the exit status."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    try:
+        args = _build_parser().parse_args(argv)
+        args.argv = argv
+        return {"list": _list, "show": _show, "run": _run}[args.command](args)
+    except GovsimError as exc:
+        print(f"govsim: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("govsim: interrupted; nothing was written", file=sys.stderr)
+        return 130
+
+
+# -- list and show ----------------------------------------------------------------
+def _list(args) -> int:
+    names = scenario_names()
+    width = max(len(n) for n in names)
+    for name in names:
+        print(f"{name:<{width}}  {load_scenario(name).question}")
+    return 0
+
+
+def _show(args) -> int:
+    sc = load_scenario(args.scenario)
+    print(f"{sc.title}  ({sc.name})")
+    print(f"Question: {sc.question}")
+    print(f"Runs {sc.steps} steps with seed {sc.seed}.\n")
+    for section in ABOUT_SECTIONS:
+        if section in sc.about:
+            print(section.replace("_", " ").upper())
+            print(textwrap.indent(textwrap.fill(" ".join(sc.about[section].split()), 78), "  "))
+            print()
+    if sc.variants:
+        print("VARIANTS")
+        for name, changes in sc.variants.items():
+            settings = ", ".join(f"{k}={v}" for k, v in changes.items())
+            print(f"  {name}: {sc.descriptions.get(name, '')} [{settings}]")
+        print()
+    print("PARAMETERS  (* = differs from the default)")
+    rows = [(("*" if sc.config[k] != p.default else " ") + k, _fmt(sc.config[k]), p.allowed(), p.meaning)
+            for k, p in PARAMETERS.items()]
+    kw = max(len(r[0]) for r in rows)
+    vw = max(len(r[1]) for r in rows)
+    for key, value, allowed, meaning in rows:
+        print(f"{key:<{kw}}  {value:<{vw}}  {meaning}  [{allowed}]")
+    return 0
+
+
+def _fmt(value) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
+
+
+# -- run ------------------------------------------------------------------------------
+def _resolve(args) -> Scenario:
+    sc = load_scenario(args.scenario)
+    if args.variant:
+        sc = sc.with_variant(args.variant)
+    if args.seed is not None and args.seed < 0:
+        raise _UsageError(f"--seed must be an integer >= 0, got {args.seed}")
+    overrides = dict(parse_override(text) for text in args.overrides)
+    return sc.with_changes(steps=args.steps, seed=args.seed, overrides=overrides)
+
+
+def _run(args) -> int:
+    # imported here so that `govsim list` stays quick
+    from .metrics import summarize
+    from .model import GovernanceModel
+    from .output import RunDirectory, default_run_dir, write_csv, write_json, atomic_write_text
+
+    sc = _resolve(args)
+    out = args.out or default_run_dir(sc.name)
+    started = datetime.now(timezone.utc)
+    with RunDirectory(out) as run_dir:
+        model = GovernanceModel(scenario=sc, seed=sc.seed)
+        _advance(model, sc.steps)
+        series = model.series()
+        summary = summarize(series)
+        folder = run_dir.staging
+        write_csv(folder / "series.csv", series)
+        atomic_write_text(folder / "scenario.toml", sc.to_toml())
+        write_json(folder / "summary.json", {
+            "scenario": sc.name,
+            "variant": sc.variant,
+            "title": sc.title,
+            "seed": sc.seed,
+            "steps": sc.steps,
+            "govsim_version": __version__,
+            "command": ["govsim", *args.argv],
+            "started": started.isoformat(timespec="seconds"),
+            "finished": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "python": platform.python_version(),
+            "metrics": summary,
+            "parameters": dict(sc.config),
+        })
+        if not args.no_plot:
+            from .plotting import dashboard_figure, save_figure
+            subtitle = f"seed {sc.seed}" + (f", variant {sc.variant}" if sc.variant else "")
+            save_figure(dashboard_figure(series, sc.title, subtitle), folder / "dashboard.png")
+    print(f"wrote {out}/ (series.csv, summary.json, scenario.toml"
+          f"{'' if args.no_plot else ', dashboard.png'})")
+    print(f"  expression {summary['expression_late']:.3f}  trust {summary['trust_late']:.3f}  "
+          f"need {summary['need_late']:.3f}  faults/step {summary['faults_mean']:.1f}  "
+          f"collapsed {'yes' if summary['collapsed'] else 'no'}  (late-run means)")
+    return 0
+
+
+def _advance(model, steps: int) -> None:
+    """Step the model, with a progress bar when a person is watching."""
+    if sys.stderr.isatty() and steps * model.society.n > 5_000_000:
+        from tqdm import tqdm
+        for _ in tqdm(range(steps), desc="steps", unit="step", leave=False):
+            model.step()
+    else:
+        model.run(steps)

@@ -1,0 +1,66 @@
+"""Headline metrics: a run's series summarised into a few numbers.
+
+The same summaries serve ``govsim run`` (``summary.json``), comparisons of
+variants and parameter sweeps. Everything is computed from the aggregate
+series alone.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["summarize", "recovery_time", "MAIN_SERIES"]
+
+#: Series whose late-run level and maximum are reported.
+MAIN_SERIES: tuple[str, ...] = (
+    "need", "trust", "grievance", "latent", "expression",
+    "observed_expression", "observability_gap", "participation", "alignment", "cost",
+)
+
+
+def recovery_time(series: pd.DataFrame, column: str = "expression", tolerance: float = 0.02) -> float:
+    """Steps from the first shock until ``column`` is back near its pre-shock level.
+
+    Returns ``nan`` when there was no shock, and the steps remaining when the
+    run ended before recovery (a lower bound).
+    """
+    shocks = np.flatnonzero(series["shock"].to_numpy() > 0)
+    if shocks.size == 0:
+        return float("nan")
+    start = int(shocks[0])
+    values = series[column].to_numpy()
+    before = values[max(0, start - 20):start + 1]
+    level = float(before.mean()) + tolerance
+    after = values[start + 1:]
+    peak = int(np.argmax(after)) if after.size else 0
+    back = np.flatnonzero(after[peak:] <= level)
+    return float(peak + back[0] + 1) if back.size else float(after.size)
+
+
+def summarize(series: pd.DataFrame) -> dict[str, float]:
+    """Headline metrics of one run.
+
+    For each main series: mean over the last quarter of the run (``_late``),
+    final value (``_final``) and maximum (``_max``); plus fault, crisis and
+    collapse figures and the time to recover after the first shock.
+    """
+    n = len(series)
+    late = series.iloc[n - max(1, n // 4):]
+    out: dict[str, float] = {"steps": float(series["step"].iloc[-1])}
+    for name in MAIN_SERIES:
+        out[f"{name}_late"] = float(late[name].mean())
+        out[f"{name}_final"] = float(series[name].iloc[-1])
+        out[f"{name}_max"] = float(series[name].max())
+    body = series.iloc[1:] if n > 1 else series
+    collapsed = np.flatnonzero(body["collapsed"].to_numpy() > 0)
+    out.update({
+        "faults_mean": float(body["faults"].mean()),
+        "repairs_total": float(body["repairs"].sum()),
+        "crisis_share": float(body["crisis"].mean()),
+        "shocks": float(body["shock"].sum()),
+        "collapsed": float(collapsed.size > 0),
+        "collapse_step": float(body["step"].iloc[collapsed[0]]) if collapsed.size else float("nan"),
+        "recovery_time": recovery_time(series),
+    })
+    return out
