@@ -120,7 +120,7 @@ _DECLARED = [
     _p("levers.trust_from_accommodation", "float", 0.05, "Trust gained per step per unit of accommodation felt (needs met).", 0.0, 1.0),
     _p("levers.trust_from_constraint", "float", 0.03, "Trust lost per step per unit of constraint felt.", 0.0, 1.0),
     _p("levers.trust_from_need", "float", 0.005, "Trust lost per step per unit of unmet need.", 0.0, 1.0),
-    _p("levers.trust_from_removal", "float", 0.1, "Trust lost per step per unit share of the district being removed.", 0.0, 10.0),
+    _p("levers.trust_from_removal", "float", 0.02, "Trust lost per step per unit share of the district being removed.", 0.0, 10.0),
     _p("levers.incentive_effect", "float", 0.5, "Rise in the probability of participating per unit of incentive.", 0.0, 5.0),
     _p("levers.mobilise_effect", "float", 1.0, "Each unit of mobilisation acts as this much accommodation and this much constraint at once.", 0.0, 5.0),
     # --- Monitor -------------------------------------------------------------------
@@ -173,10 +173,10 @@ _DECLARED = [
     _p("structure.granularity", "int", 1, "Districts per side of one local management unit (1: every district manages itself).", 1, 64),
     # --- the apparatus (managing the managers) ----------------------------------
     _p("apparatus.agencies", "int", 4, "Number of executing agencies; each covers a band of districts.", 1, 64),
-    _p("apparatus.drift", "float", 0.05, "How fast an agency's alignment with the centre erodes per unit of coercive capacity it holds.", 0.0, 1.0),
+    _p("apparatus.drift", "float", 0.02, "How fast an agency's alignment with the centre erodes per unit of coercive capacity it holds.", 0.0, 1.0),
     _p("apparatus.oversight", "float", 0.02, "How fast oversight restores alignment, per unit of centralisation.", 0.0, 1.0),
     _p("apparatus.oversight_cost", "float", 0.05, "Capacity per district that full oversight costs.", 0.0, 2.0),
-    _p("apparatus.overreach", "float", 1.0, "How much extra constraint a misaligned agency applies (and accommodation it withholds).", 0.0, 5.0),
+    _p("apparatus.overreach", "float", 0.5, "How much extra constraint a misaligned agency applies (and accommodation it withholds).", 0.0, 5.0),
 ]
 
 PARAMETERS: dict[str, Parameter] = {p.key: p for p in _DECLARED}
