@@ -8,6 +8,7 @@ traceback.
 from __future__ import annotations
 
 import argparse
+import os
 import platform
 import sys
 import textwrap
@@ -67,6 +68,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except GovsimError as exc:
         print(f"govsim: error: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # e.g. `govsim show NAME | head`: the reader left
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 1
     except KeyboardInterrupt:
         print("govsim: interrupted; nothing was written", file=sys.stderr)
         return 130
