@@ -55,6 +55,15 @@ def _build_parser() -> argparse.ArgumentParser:
     run.add_argument("--variant", help="apply one of the scenario's named variants")
     run.add_argument("--out", type=Path, help="output directory (default: runs/<scenario>-<time>)")
     run.add_argument("--no-plot", action="store_true", help="skip dashboard.png")
+    compare = sub.add_parser("compare", help="run every variant of a scenario over several seeds, side by side")
+    compare.add_argument("scenario", help="scenario name or path to a .toml file")
+    compare.add_argument("--replicates", type=int, default=10, help="seeds per variant (default 10)")
+    compare.add_argument("--steps", type=int, help="number of steps (default: the scenario's)")
+    compare.add_argument("--seed", type=int, help="first seed (default: the scenario's)")
+    compare.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE",
+                         help="override a parameter in every variant (repeatable)")
+    compare.add_argument("--out", type=Path, help="output directory (default: runs/<scenario>-compare-<time>)")
+    compare.add_argument("--no-plot", action="store_true", help="skip compare.png")
     return parser
 
 
@@ -64,7 +73,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = _build_parser().parse_args(argv)
         args.argv = argv
-        return {"list": _list, "show": _show, "run": _run}[args.command](args)
+        handlers = {"list": _list, "show": _show, "run": _run, "compare": _compare}
+        return handlers[args.command](args)
     except GovsimError as exc:
         print(f"govsim: error: {exc}", file=sys.stderr)
         return 2
@@ -171,6 +181,53 @@ def _run(args) -> int:
     print(f"  expression {summary['expression_late']:.3f}  trust {summary['trust_late']:.3f}  "
           f"need {summary['need_late']:.3f}  faults/step {summary['faults_mean']:.1f}  "
           f"collapsed {'yes' if summary['collapsed'] else 'no'}  (late-run means)")
+    return 0
+
+
+def _compare(args) -> int:
+    from .experiment import compare_variants
+    from .output import RunDirectory, default_run_dir, write_csv, write_json, atomic_write_text
+
+    if args.replicates < 1:
+        raise _UsageError(f"--replicates must be an integer >= 1, got {args.replicates}")
+    args.variant = None
+    sc = _resolve(args)
+    out = args.out or default_run_dir(f"{sc.name}-compare")
+    started = datetime.now(timezone.utc)
+    total = max(1, len(sc.variants)) * args.replicates
+    bar = None
+    if sys.stderr.isatty():
+        from tqdm import tqdm
+        bar = tqdm(total=total, desc="runs", unit="run", leave=False)
+    with RunDirectory(out) as run_dir:
+        result = compare_variants(sc, args.replicates,
+                                  progress=(lambda *_: bar.update()) if bar else None)
+        if bar:
+            bar.close()
+        folder = run_dir.staging
+        write_csv(folder / "metrics.csv", result.metrics())
+        table = result.table()
+        write_csv(folder / "table.csv", table)
+        atomic_write_text(folder / "scenario.toml", sc.to_toml())
+        write_json(folder / "summary.json", {
+            "scenario": sc.name, "variants": list(result.series), "seeds": list(result.seeds),
+            "steps": sc.steps, "govsim_version": __version__, "command": ["govsim", *args.argv],
+            "started": started.isoformat(timespec="seconds"),
+            "finished": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "python": platform.python_version(),
+            "variant_changes": sc.variants, "parameters": dict(sc.config),
+        })
+        if not args.no_plot:
+            from .plotting import compare_figure, save_figure
+            save_figure(compare_figure(result), folder / "compare.png")
+    headline = ["expression_late", "trust_late", "need_late", "observability_gap_late",
+                "faults_mean", "collapsed", "cost_late"]
+    print(f"wrote {out}/ (metrics.csv, table.csv, summary.json, scenario.toml"
+          f"{'' if args.no_plot else ', compare.png'})")
+    shown = table[["variant", *[f"{h}_mean" for h in headline]]].copy()
+    shown.columns = ["variant", *headline]
+    print(f"means over {args.replicates} seeds:")
+    print(shown.to_string(index=False, float_format=lambda v: f"{v:.3f}"))
     return 0
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-__all__ = ["summarize", "recovery_time", "MAIN_SERIES"]
+__all__ = ["summarize", "recovery_time", "oscillation", "MAIN_SERIES"]
 
 #: Series whose late-run level and maximum are reported.
 MAIN_SERIES: tuple[str, ...] = (
@@ -38,6 +38,28 @@ def recovery_time(series: pd.DataFrame, column: str = "expression", tolerance: f
     return float(peak + back[0] + 1) if back.size else float(after.size)
 
 
+def oscillation(values: np.ndarray) -> tuple[float, float]:
+    """Dominant period (steps) and the share of variance at that period.
+
+    Computed from the periodogram of the linearly detrended series. A share
+    near 1 means one clear cycle; white noise spreads its variance over all
+    frequencies and gives a small share. Returns ``(nan, 0.0)`` for a flat or
+    too short series.
+    """
+    x = np.asarray(values, dtype=float)
+    if x.size < 8:
+        return float("nan"), 0.0
+    t = np.arange(x.size)
+    x = x - np.polyval(np.polyfit(t, x, 1), t)
+    power = np.abs(np.fft.rfft(x)) ** 2
+    power[0] = 0.0
+    total = power.sum()
+    if total <= 0:
+        return float("nan"), 0.0
+    k = int(np.argmax(power))
+    return float(x.size / k), float(power[k] / total)
+
+
 def summarize(series: pd.DataFrame) -> dict[str, float]:
     """Headline metrics of one run.
 
@@ -53,6 +75,10 @@ def summarize(series: pd.DataFrame) -> dict[str, float]:
         out[f"{name}_final"] = float(series[name].iloc[-1])
         out[f"{name}_max"] = float(series[name].max())
     body = series.iloc[1:] if n > 1 else series
+    half = series.iloc[n // 2:]
+    period, share = oscillation(half["need"].to_numpy())
+    out.update({"need_sd_late": float(half["need"].std(ddof=0)),
+                "need_period": period, "need_peak_share": share})
     collapsed = np.flatnonzero(body["collapsed"].to_numpy() > 0)
     out.update({
         "faults_mean": float(body["faults"].mean()),

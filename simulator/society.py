@@ -17,14 +17,16 @@ is its only report, and it holds district means and shares.
 Update rules (``d`` is the agent's district, ``acc``/``con`` the delivered
 accommodation and constraint, mobilisation counting as both):
 
-* pressure ``P[d,j] <- (P[d,j] + arrivals) (1 - decay) exp(-a acc[d] m_j)``
+* pressure ``P[d,j] <- (P[d,j] + arrivals) (1 - decay) exp(-a acc[d] m_j)``;
+  a shock also adds its size to the need of every agent in a district it hits;
   where ``m_j`` is 1 for a type with a matching response, else
   ``levers.unmatched_effect``;
 * need ``n <- n + rate (base + sum_j P[d,j] - n) + noise``;
 * trust ``t <- t + ta acc (1 - t) - (tc con + tn n + tr removed[d]) t + rec (t0 - t)``;
 * grievance ``G = n (1 - t)`` (hardship times illegitimacy, Epstein 2002);
 * perceived arrest probability ``p = 1 - exp(-k (C + eyes) / (1 + c A))`` with
-  ``C`` patrols and ``A`` other expressers within vision, ``eyes`` the
+  ``C`` patrols (standing enforcement plus ``levers.presence`` per unit of
+  constraint, placed at random each step) and ``A`` other expressers within vision, ``eyes`` the
   visible monitoring; net risk ``R = risk_aversion * p``;
 * expresses when free and ``G - R > threshold``; latent when ``G > threshold``;
 * an expresser is removed with probability ``min(1, removal_rate C / (1 + A))``,
@@ -150,6 +152,9 @@ class Society:
             hit = rng.random(shape[0]) < sh.reach
             kind = rng.integers(shape[1])
             arrivals[hit, kind] += sh.size
+            # a shock is felt at once (hardship), not only through pressure
+            felt = hit[self.district]
+            self.need[felt] = np.minimum(self.need[felt] + np.float32(sh.size), 1.0)
         relief = np.exp(-cfg.levers.accommodation_effect * np.outer(accommodation, self.match))
         self.pressure = (self.pressure + arrivals) * (1.0 - d.decay) * relief
 
@@ -178,7 +183,7 @@ class Society:
         # expressers and patrols within vision (from last step's expression)
         active = np.bincount(pos[self.expressing], minlength=grid.cells).reshape(side, side)
         others = box_sum(active, s.vision).ravel()[pos] - self.expressing
-        patrol_p = (cfg.levers.presence * constraint)[grid.district_of_cell]
+        patrol_p = (s.enforcement + cfg.levers.presence * constraint)[grid.district_of_cell]
         patrols = (rng.random(grid.cells, dtype=np.float32) < patrol_p).reshape(side, side)
         presence = box_sum(patrols, s.vision).ravel()[pos]
 
