@@ -13,7 +13,7 @@ import math
 
 import numpy as np
 
-__all__ = ["Grid", "box_sum"]
+__all__ = ["Grid", "box_sum", "cross_sum", "diamond_sum", "neighbourhood_sum"]
 
 
 def box_sum(field: np.ndarray, radius: int) -> np.ndarray:
@@ -31,6 +31,45 @@ def box_sum(field: np.ndarray, radius: int) -> np.ndarray:
     acc = field.dtype if field.dtype.kind == "f" else np.int32
     out = _line_sum(field.astype(acc, copy=False), radius, axis=0)
     return _line_sum(out, radius, axis=1)
+
+
+def diamond_sum(field: np.ndarray, radius: int) -> np.ndarray:
+    """Sum over the von Neumann diamond ``|dx| + |dy| <= r`` around every cell, on a torus.
+
+    Built from one cumulative sum along each row: the diamond is a stack of
+    horizontal segments whose half-width shrinks by one per row away from
+    the centre, so the cost grows with the radius but stays vectorised.
+    """
+    radius = min(radius, (min(field.shape) - 1) // 2)
+    if radius <= 0:
+        return field.copy()
+    acc = field.dtype if field.dtype.kind == "f" else np.int32
+    field = field.astype(acc, copy=False)
+    rows = [_line_sum(field, radius - abs(dy), axis=1) if radius - abs(dy) > 0 else field
+            for dy in range(-radius, radius + 1)]
+    out = np.zeros_like(field)
+    for dy, row in zip(range(-radius, radius + 1), rows):
+        out += np.roll(row, -dy, axis=0)
+    return out
+
+
+def cross_sum(field: np.ndarray, radius: int) -> np.ndarray:
+    """Sum over the cross of ``radius`` cells north, south, east and west (Epstein's vision)."""
+    radius = min(radius, (min(field.shape) - 1) // 2)
+    if radius <= 0:
+        return field.copy()
+    acc = field.dtype if field.dtype.kind == "f" else np.int32
+    field = field.astype(acc, copy=False)
+    return _line_sum(field, radius, axis=0) + _line_sum(field, radius, axis=1) - field
+
+
+def neighbourhood_sum(field: np.ndarray, radius: int, shape: str) -> np.ndarray:
+    """Neighbourhood sum, centre included: square (moore), diamond (von_neumann) or cross."""
+    if shape == "von_neumann":
+        return diamond_sum(field, radius)
+    if shape == "cross":
+        return cross_sum(field, radius)
+    return box_sum(field, radius)
 
 
 def _line_sum(a: np.ndarray, r: int, axis: int) -> np.ndarray:
@@ -74,7 +113,11 @@ class Grid:
         per_side = self.k // granularity
         return ((row // granularity) * per_side + col // granularity).astype(np.int32)
 
-    def window_cells(self, radius: int) -> int:
+    def window_cells(self, radius: int, shape: str = "moore") -> int:
         """Number of cells in a vision window (centre included)."""
-        width = 2 * min(radius, (self.side - 1) // 2) + 1
-        return width * width
+        r = min(radius, (self.side - 1) // 2)
+        if shape == "von_neumann":
+            return 2 * r * (r + 1) + 1
+        if shape == "cross":
+            return 4 * r + 1
+        return (2 * r + 1) ** 2

@@ -116,7 +116,7 @@ class GovernanceModel(mesa.Model):
                          agencies=config.apparatus.agencies)
         D = self.grid.districts
         self.society = Society(config, self.grid, self.rng)
-        self.monitor = Monitor(config, self.grid.window_cells(s.vision), self.rng)
+        self.monitor = Monitor(config, self.grid.window_cells(s.vision, s.neighbourhood), self.rng)
         self.analyzer = Analyzer(config, D)
         self.knowledge = Knowledge(config)
         self.planner = Planner(config, self.grid.units)

@@ -62,14 +62,15 @@ class Planner:
         """
         districts = assessment.tension.size
         policy = self.config.plan.policy
+        cap = self.config.execute.max_intensity
         if policy == "none":
             zero = np.zeros(districts)
-            return Plan(assessment.step, zero, zero.copy(), zero.copy(), np.asarray(mobilise, float))
+            return Plan(assessment.step, zero, zero.copy(), zero.copy(),
+                        np.minimum(np.asarray(mobilise, float), cap))
         accommodate, constrain = self._demand(policy, assessment, settings, budget / districts)
         accommodate, constrain = self_healing(self.config.healing.enabled, accommodate, constrain)
         lever_budget = budget * (1.0 - settings.incentive_share)
         accommodate, constrain = self._fit(accommodate, constrain, lever_budget, settings)
-        cap = self.config.execute.max_intensity
         incentivise = np.full(districts, min(cap, budget * settings.incentive_share / districts))
         return Plan(
             step=assessment.step,

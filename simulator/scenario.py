@@ -12,6 +12,7 @@ the seed used), so that running the written file reproduces a run exactly.
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, field
 from importlib import resources
@@ -191,6 +192,8 @@ def _toml_value(value: Any) -> str:
         return repr(value)
     text = str(value)
     escaped = text.replace("\\", "\\\\").replace('"', '\\"')
+    # TOML allows no raw control characters in strings but tab (and newline in """)
+    escaped = re.sub(r"[\x00-\x08\x0b-\x1f\x7f]", lambda m: f"\\u{ord(m.group()):04x}", escaped)
     if "\n" in text:
         return '"""\n' + escaped + '"""'
     return f'"{escaped}"'

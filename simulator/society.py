@@ -25,8 +25,9 @@ accommodation and constraint, mobilisation counting as both):
 * trust ``t <- t + ta acc (1 - t) - (tc con + tn n + tr removed[d]) t + rec (t0 - t)``;
 * grievance ``G = n (1 - t)`` (hardship times illegitimacy, Epstein 2002);
 * perceived arrest probability ``p = 1 - exp(-k (C + eyes) / (1 + c A))`` with
-  ``C`` patrols (standing enforcement plus ``levers.presence`` per unit of
-  constraint, placed at random each step) and ``A`` other expressers within vision, ``eyes`` the
+  ``C`` patrols (a density of standing enforcement plus ``levers.presence``
+  per unit of constraint; patrols walk at random, see ``patrols.py``) and
+  ``A`` other expressers within vision, ``eyes`` the
   visible monitoring; net risk ``R = risk_aversion * p``;
 * expresses when free and ``G - R > threshold``; latent when ``G > threshold``;
 * an expresser is removed with probability ``min(1, removal_rate C / (1 + A))``,
@@ -40,7 +41,8 @@ import numpy as np
 
 from .config import Config
 from .contracts import DistrictState, Delivery
-from .grid import Grid, box_sum
+from .grid import Grid, neighbourhood_sum
+from .patrols import Patrols
 
 __all__ = ["Society"]
 
@@ -79,6 +81,7 @@ class Society:
         self.threshold = spread(s.threshold, s.threshold_spread)
         self.grievance = self.need * (1.0 - self.trust)
         self.expressing = np.zeros(n, dtype=bool)
+        self.expressed = self.expressing
         self.latent = self.grievance > self.threshold
         self.removal = np.zeros(n, dtype=np.int16)
         self._participate(np.zeros(grid.districts))
@@ -92,6 +95,7 @@ class Society:
         self.population = np.bincount(self.district, minlength=grid.districts).astype(float)
         self._removed_share = np.zeros(grid.districts)
         self.shock_now = False
+        self.patrols = Patrols(grid, rng)
         self.state = self.aggregate()
 
     # -- one step -------------------------------------------------------------
@@ -182,16 +186,21 @@ class Society:
 
         # expressers and patrols within vision (from last step's expression)
         active = np.bincount(pos[self.expressing], minlength=grid.cells).reshape(side, side)
-        others = box_sum(active, s.vision).ravel()[pos] - self.expressing
-        patrol_p = (s.enforcement + cfg.levers.presence * constraint)[grid.district_of_cell]
-        patrols = (rng.random(grid.cells, dtype=np.float32) < patrol_p).reshape(side, side)
-        presence = box_sum(patrols, s.vision).ravel()[pos]
+        others = neighbourhood_sum(active, s.vision, s.neighbourhood).ravel()[pos] - self.expressing
+        density = s.enforcement + cfg.levers.presence * constraint
+        patrols = self.patrols.step(density, walk=s.vision).reshape(side, side)
+        presence = neighbourhood_sum(patrols, s.vision, s.neighbourhood).ravel()[pos]
 
         crowd = 1.0 + s.contagion * others
-        risk = 1.0 - np.exp(-s.arrest_k * (presence + eyes[self.district]) / crowd)
+        ratio = (presence + eyes[self.district]) / crowd
+        if s.arrest_rounding:  # Epstein's round(C/A): outnumbered patrols deter nobody
+            ratio = np.rint(ratio)
+        risk = 1.0 - np.exp(-s.arrest_k * ratio)
         net = self.grievance - self.risk_aversion * risk
         self.latent = free & (self.grievance > self.threshold)
         self.expressing = free & (net > self.threshold)
+        # what was expressed this step, including by those removed for it below
+        self.expressed = self.expressing.copy()
 
         # temporary removal: a random draw from local enforcement presence
         if s.removal_term > 0 and s.removal_rate > 0:
@@ -249,7 +258,7 @@ class Society:
 
         return DistrictState(
             population=self.population.copy(),
-            expression=share(self.expressing),
+            expression=share(self.expressed),
             latent=share(self.latent),
             need=mean(self.need),
             trust=mean(self.trust),

@@ -1,0 +1,64 @@
+"""Patrols: enforcement presence that walks the grid.
+
+Constraint (and any standing enforcement) is delivered per district as a
+*density*: the share of the district's cells under patrol. The patrols
+themselves are anonymous markers that take a random walk within vision each
+step, so that a quiet corner stays quiet for a few steps and a crowd can
+form there, which is what gives Epstein's model its bursts. After the walk,
+each district's patrol count is brought to ``round(density x cells)`` by
+dropping random patrols or placing new ones on random cells of the district.
+
+Patrols never look at an agent's state: they go where the district's
+intensity puts them, at random.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .grid import Grid
+
+__all__ = ["Patrols"]
+
+
+class Patrols:
+    """Positions of patrols (cell indices) and their per-cell counts."""
+
+    def __init__(self, grid: Grid, rng: np.random.Generator):
+        self.grid = grid
+        self.rng = rng
+        self.positions = np.empty(0, dtype=np.int32)
+        district = grid.district_of_cell
+        self._cells_by_district = np.argsort(district, kind="stable").astype(np.int32)
+        self._size = np.bincount(district, minlength=grid.districts)
+        self._first_cell = np.concatenate(([0], np.cumsum(self._size)[:-1]))
+
+    def step(self, density: np.ndarray, walk: int) -> np.ndarray:
+        """Walk, then match each district's count to ``density``; return counts per cell."""
+        grid, rng = self.grid, self.rng
+        target = np.rint(np.clip(density, 0.0, 1.0) * self._size).astype(np.int64)
+        pos = self.positions
+        if pos.size and walk > 0:
+            side = grid.side
+            y, x = np.divmod(pos, side)
+            y = (y + rng.integers(-walk, walk + 1, pos.size)) % side
+            x = (x + rng.integers(-walk, walk + 1, pos.size)) % side
+            pos = (y * side + x).astype(np.int32)
+        district = grid.district_of_cell[pos]
+        have = np.bincount(district, minlength=grid.districts)
+        if (have > target).any():
+            # keep a random subset of each district's patrols, up to its target
+            shuffled = rng.permutation(pos.size)
+            grouped = shuffled[np.argsort(district[shuffled], kind="stable")]
+            start = np.concatenate(([0], np.cumsum(have)[:-1]))
+            rank = np.arange(pos.size) - start[district[grouped]]
+            pos = pos[grouped[rank < target[district[grouped]]]]
+            have = np.minimum(have, target)
+        missing = target - have
+        if missing.any():
+            where = np.repeat(np.arange(grid.districts), missing)
+            offset = (rng.random(where.size) * self._size[where]).astype(np.int64)
+            fresh = self._cells_by_district[self._first_cell[where] + offset]
+            pos = np.concatenate((pos, fresh))
+        self.positions = pos.astype(np.int32, copy=False)
+        return np.bincount(self.positions, minlength=grid.cells)
