@@ -1,0 +1,172 @@
+"""Shared fixtures for the unit and property tests.
+
+The fixtures are factories (session-scoped, stateless) so that tests,
+including hypothesis tests, can build as many fresh objects as they need.
+Populations are small (900 to 2500 agents) and runs short, to keep the
+whole suite fast.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import numpy as np
+import pytest
+
+from simulator.config import Config
+from simulator.contracts import Assessment, Delivery, DistrictState, Observation
+from simulator.grid import Grid
+from simulator.knowledge import Settings
+from simulator.model import GovernanceModel
+from simulator.society import Society
+
+#: A small society for model runs: 900 agents on a 30 x 30 grid, 8 x 8 districts.
+SMALL = {"society.agents": 900}
+
+
+@pytest.fixture(scope="session")
+def make_config() -> Callable[..., Config]:
+    """``make_config(overrides)``: a validated Config with a small society."""
+
+    def make(overrides: Mapping[str, Any] | None = None) -> Config:
+        return Config.from_mapping({**SMALL, **(overrides or {})})
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def make_grid() -> Callable[[Config], Grid]:
+    """``make_grid(config)``: the grid a model would build for ``config``."""
+
+    def make(config: Config) -> Grid:
+        s = config.society
+        return Grid(agents=s.agents, density=s.density,
+                    districts_per_side=s.districts_per_side,
+                    agencies=config.apparatus.agencies)
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def make_society(make_grid) -> Callable[..., Society]:
+    """``make_society(overrides, seed)``: 2500 agents in 4 x 4 districts by default."""
+
+    def make(overrides: Mapping[str, Any] | None = None, seed: int = 0) -> Society:
+        values = {"society.agents": 2500, "society.districts_per_side": 4, **(overrides or {})}
+        config = Config.from_mapping(values)
+        return Society(config, make_grid(config), np.random.default_rng(seed))
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def uniform_delivery() -> Callable[..., Delivery]:
+    """``uniform_delivery(districts, accommodate=0, ...)``: the same levers everywhere."""
+
+    def make(districts: int, accommodate: float = 0.0, constrain: float = 0.0,
+             incentivise: float = 0.0, mobilise: float = 0.0) -> Delivery:
+        def full(v: float) -> np.ndarray:
+            return np.full(districts, float(v))
+
+        return Delivery(full(accommodate), full(constrain), full(incentivise), full(mobilise))
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def step_society(uniform_delivery) -> Callable[..., list[DistrictState]]:
+    """``step_society(society, steps, first=1, **levers)``: step with constant levers, no eyes."""
+
+    def run(society: Society, steps: int, first: int = 1, **levers: float) -> list[DistrictState]:
+        districts = society.grid.districts
+        delivery = uniform_delivery(districts, **levers)
+        eyes = np.zeros(districts)
+        return [society.step(t, delivery, eyes) for t in range(first, first + steps)]
+
+    return run
+
+
+@pytest.fixture(scope="session")
+def district_state() -> Callable[..., DistrictState]:
+    """``district_state(districts, population=100, expression=0, need=0.5, participation=0.3)``."""
+
+    def make(districts: int, population: float = 100.0, expression: Any = 0.0,
+             need: Any = 0.5, participation: Any = 0.3, trust: Any = 0.7) -> DistrictState:
+        def arr(v: Any) -> np.ndarray:
+            return np.broadcast_to(np.asarray(v, dtype=float), (districts,)).copy()
+
+        need_a, trust_a = arr(need), arr(trust)
+        return DistrictState(
+            population=arr(population),
+            expression=arr(expression),
+            latent=arr(expression),
+            need=need_a,
+            trust=trust_a,
+            grievance=need_a * (1.0 - trust_a),
+            participation=arr(participation),
+            removed=np.zeros(districts),
+        )
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def observation() -> Callable[..., Observation]:
+    """``observation(step, expression, need, participation=0.3)`` with full sensing."""
+
+    def make(step: int, expression: Any, need: Any, participation: Any = 0.3) -> Observation:
+        expression = np.asarray(expression, dtype=float)
+        shape = expression.shape
+
+        def arr(v: Any) -> np.ndarray:
+            return np.broadcast_to(np.asarray(v, dtype=float), shape).copy()
+
+        return Observation(step=step, expression=expression.copy(), need=arr(need),
+                           participation=arr(participation), sensed=np.ones(shape))
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def assessment() -> Callable[..., Assessment]:
+    """``assessment(tension, setpoint=0.17, fault_level=0.22, crisis=None, step=0)``.
+
+    Forecast equals tension (no horizon); faults are tension above the
+    fault level; crisis defaults to "any fault".
+    """
+
+    def make(tension: Any, setpoint: float = 0.17, fault_level: float = 0.22,
+             crisis: bool | None = None, step: int = 0) -> Assessment:
+        tension = np.asarray(tension, dtype=float).copy()
+        faults = tension > fault_level
+        return Assessment(
+            step=step, tension=tension, forecast=tension.copy(), error=tension - setpoint,
+            faults=faults, crisis=bool(faults.any()) if crisis is None else crisis,
+            expression=tension.copy(), need=tension.copy(),
+        )
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def settings_from() -> Callable[..., Settings]:
+    """``settings_from(config, **changes)``: the config's Settings with some fields changed."""
+
+    def make(config: Config, **changes: Any) -> Settings:
+        return dataclasses.replace(Settings.from_config(config), **changes)
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def run_series() -> Callable[..., Any]:
+    """``run_series(steps, seed=1, **overrides)``: the baseline scenario's series, small society."""
+
+    def run(steps: int, seed: int = 1, overrides: Mapping[str, Any] | None = None):
+        model = GovernanceModel(scenario="baseline", seed=seed, steps=steps,
+                                overrides={**SMALL, **(overrides or {})})
+        return model.run().series()
+
+    return run

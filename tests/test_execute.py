@@ -1,0 +1,97 @@
+"""Execute: plans take effect at their due step, minus loss, bent by alignment."""
+
+import numpy as np
+import pytest
+
+from simulator.contracts import Plan
+from simulator.execute import Executor
+
+D = 8
+ALIGNED = np.ones(D)
+
+
+def executor(make_config, **values):
+    config = make_config(values)
+    return Executor(config, D), config
+
+
+def plan(step, accommodate=0.4, constrain=0.2, incentivise=0.1, mobilise=0.3):
+    def full(v):
+        return np.full(D, float(v))
+
+    return Plan(step, full(accommodate), full(constrain), full(incentivise), full(mobilise))
+
+
+def test_a_plan_takes_effect_exactly_at_its_due_step_and_stays(make_config):
+    ex, _ = executor(make_config, **{"execute.loss": 0.0})
+    ex.submit(plan(0), due=5)
+    for t in range(5):
+        d = ex.deliver(t, ALIGNED, sharing=0.5)
+        for lever in (d.accommodate, d.constrain, d.incentivise, d.mobilise):
+            np.testing.assert_array_equal(lever, 0.0)
+    for t in range(5, 12):  # in force from its due step until something replaces it
+        d = ex.deliver(t, ALIGNED, sharing=0.5)
+        np.testing.assert_allclose(d.accommodate, 0.4)
+        np.testing.assert_allclose(d.constrain, 0.2)
+        np.testing.assert_allclose(d.incentivise, 0.1)
+        np.testing.assert_allclose(d.mobilise, 0.3)
+
+
+def test_a_newer_plan_replaces_the_older_at_its_own_due_step(make_config):
+    ex, _ = executor(make_config, **{"execute.loss": 0.0})
+    ex.submit(plan(0, accommodate=0.4), due=3)
+    ex.submit(plan(1, accommodate=0.9), due=6)
+    got = [float(ex.deliver(t, ALIGNED, 0.0).accommodate[0]) for t in range(9)]
+    np.testing.assert_allclose(got, [0, 0, 0, 0.4, 0.4, 0.4, 0.9, 0.9, 0.9])
+
+
+def test_of_several_due_plans_the_newest_wins(make_config):
+    ex, _ = executor(make_config, **{"execute.loss": 0.0})
+    ex.submit(plan(2, accommodate=0.7), due=4)
+    ex.submit(plan(0, accommodate=0.1), due=2)
+    ex.submit(plan(1, accommodate=0.5), due=4)
+    d = ex.deliver(10, ALIGNED, 0.0)  # all three are due at once
+    np.testing.assert_allclose(d.accommodate, 0.7)
+    np.testing.assert_allclose(ex.deliver(11, ALIGNED, 0.0).accommodate, 0.7)
+
+
+@pytest.mark.parametrize(("loss", "sharing"), [(0.0, 0.0), (0.15, 0.5), (0.5, 0.0), (0.5, 1.0), (1.0, 0.2)])
+def test_loss_times_unshared_information_reduces_delivery(make_config, loss, sharing):
+    ex, _ = executor(make_config, **{"execute.loss": loss, "apparatus.overreach": 0.0})
+    ex.submit(plan(0), due=0)
+    d = ex.deliver(0, ALIGNED, sharing)
+    kept = 1.0 - loss * (1.0 - sharing)
+    np.testing.assert_allclose(d.accommodate, 0.4 * kept)
+    np.testing.assert_allclose(d.constrain, 0.2 * kept)
+    np.testing.assert_allclose(d.incentivise, 0.1 * kept)
+    np.testing.assert_allclose(d.mobilise, 0.3 * kept)
+
+
+def test_sharing_recovers_what_loss_takes(make_config):
+    ex, _ = executor(make_config, **{"execute.loss": 0.4})
+    ex.submit(plan(0), due=0)
+    isolated = ex.deliver(0, ALIGNED, 0.0).accommodate.sum()
+    shared = ex.deliver(1, ALIGNED, 1.0).accommodate.sum()
+    assert shared > isolated
+    np.testing.assert_allclose(shared, 0.4 * D)
+
+
+def test_low_alignment_withholds_accommodation_and_overapplies_constraint(make_config):
+    ex, _ = executor(make_config, **{"execute.loss": 0.0, "apparatus.overreach": 0.5})
+    ex.submit(plan(0), due=0)
+    alignment = np.linspace(1.0, 0.2, D)
+    d = ex.deliver(0, alignment, 0.0)
+    np.testing.assert_allclose(d.accommodate, 0.4 * alignment)
+    np.testing.assert_allclose(d.constrain, 0.2 * (1.0 + 0.5 * (1.0 - alignment)))
+    assert np.all(np.diff(d.accommodate) < 0) and np.all(np.diff(d.constrain) > 0)
+    np.testing.assert_allclose(d.incentivise, 0.1)  # incentives and mobilisation are not bent
+    np.testing.assert_allclose(d.mobilise, 0.3)
+
+
+def test_overreach_is_bounded(make_config):
+    ex, _ = executor(make_config, **{"execute.loss": 0.0, "apparatus.overreach": 5.0,
+                                          "execute.max_intensity": 1.0})
+    ex.submit(plan(0, constrain=1.0), due=0)
+    d = ex.deliver(0, np.zeros(D), 0.0)
+    np.testing.assert_allclose(d.constrain, 2.0)  # 1 * (1 + 5) capped at twice the lever cap
+    np.testing.assert_allclose(d.accommodate, 0.0)

@@ -1,0 +1,253 @@
+"""The self-* objectives: protecting, optimizing and configuring over Knowledge.
+
+(Self-healing acts inside Plan; its effect on allocations is tested in ``test_plan.py``.)
+"""
+
+import dataclasses
+
+import numpy as np
+import pytest
+
+from simulator.knowledge import Knowledge, Record
+from simulator.objectives import SelfConfiguring, SelfOptimizing, SelfProtecting, self_healing
+
+D = 10
+
+
+def record(error=0.0, crisis=False, fault_share=0.0, tension=0.2, participation=0.4):
+    return Record(tension=tension, observed_expression=0.0, observed_participation=participation,
+                  error=error, fault_share=fault_share, crisis=crisis, cost=0.0)
+
+
+# -- self-healing ----------------------------------------------------------------------
+
+def test_self_healing_keeps_or_flattens_the_local_response():
+    acc, con = np.array([0.0, 1.0, 2.0]), np.array([3.0, 0.0, 0.0])
+    kept = self_healing(True, acc, con)
+    np.testing.assert_array_equal(kept[0], acc)
+    np.testing.assert_array_equal(kept[1], con)
+    flat = self_healing(False, acc, con)
+    np.testing.assert_allclose(flat[0], 1.0)
+    np.testing.assert_allclose(flat[1], 1.0)
+
+
+# -- self-protecting ---------------------------------------------------------------------
+
+def _crisis(assessment):
+    tension = np.where(np.arange(D) < 4, 0.5, 0.1)
+    return assessment(tension, crisis=True)
+
+
+def _quiet(assessment):
+    return assessment(np.full(D, 0.1), crisis=False)
+
+
+def test_reserve_is_released_only_in_crisis(make_config, assessment):
+    p = SelfProtecting(make_config(), D)
+    full = p.reserve
+    np.testing.assert_allclose(full, 0.5 * D)
+    for _ in range(5):
+        np.testing.assert_array_equal(p.respond(_quiet(assessment)), 0.0)
+    assert p.reserve == full and p.fatigue == 0.0
+    out = p.respond(_crisis(assessment))
+    release = make_config().protecting.release
+    fatigue = make_config().protecting.fatigue
+    np.testing.assert_allclose(p.reserve, full * (1 - release))
+    np.testing.assert_allclose(out.sum(), full * release * (1 - fatigue))
+    # it goes to the districts in fault, in proportion to their error
+    assert (out[:4] > 0).all() and (out[4:] == 0).all()
+
+
+def test_fatigue_grows_in_crisis_and_reserve_recovers_when_quiet(make_config, assessment):
+    p = SelfProtecting(make_config(), D)
+    released, fatigue = [], []
+    for _ in range(6):
+        released.append(p.respond(_crisis(assessment)).sum())
+        fatigue.append(p.fatigue)
+    assert np.all(np.diff(fatigue) > 0)
+    assert np.all(np.diff(released) < 0)  # a shrinking reserve, weakened by fatigue
+    low_reserve, tired = p.reserve, p.fatigue
+    reserves = []
+    for _ in range(50):
+        np.testing.assert_array_equal(p.respond(_quiet(assessment)), 0.0)
+        reserves.append(p.reserve)
+    assert np.all(np.diff(reserves) > 0) and reserves[-1] > low_reserve
+    assert reserves[-1] <= p.capacity
+    assert p.fatigue < tired
+
+
+def test_crisis_without_faulty_districts_spreads_mobilisation_evenly(make_config, assessment):
+    p = SelfProtecting(make_config(), D)
+    out = p.respond(assessment(np.full(D, 0.1), crisis=True))
+    np.testing.assert_allclose(out, out[0])
+    assert out[0] > 0
+
+
+def test_disabled_self_protecting_does_nothing(make_config, assessment):
+    p = SelfProtecting(make_config({"protecting.enabled": False}), D)
+    assert p.reserve == 0.0
+    for _ in range(5):
+        np.testing.assert_array_equal(p.respond(_crisis(assessment)), 0.0)
+    assert p.reserve == 0.0 and p.fatigue == 0.0
+
+
+# -- self-optimizing -----------------------------------------------------------------------
+
+def _learned(make_config, effect_soft, effect_hard, seed=0, steps=60):
+    """Knowledge fed a synthetic society where each lever moves the objective as given."""
+    k = Knowledge(make_config())
+    rng = np.random.default_rng(seed)
+    objective = np.full(D, 0.3)
+    for _ in range(steps):
+        acc, con = rng.random(D), rng.random(D)
+        objective = objective + effect_soft * acc + effect_hard * con + 0.01 * rng.standard_normal(D)
+        k.learn(objective, acc, con)
+        k.remember(record(error=0.05))
+    return k
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_learned_lever_effects_recover_the_synthetic_ones(make_config, seed):
+    k = _learned(make_config, -0.04, 0.02, seed)
+    np.testing.assert_allclose(k.lever_effects(), (-0.04, 0.02), atol=0.005)
+
+
+@pytest.mark.parametrize(("effect_soft", "effect_hard", "direction"), [
+    (-0.05, 0.02, +1),  # accommodation lowers the objective more: more soft
+    (0.02, -0.05, -1),  # constraint lowers it more: more hard
+    (-0.01, -0.06, -1),
+    (-0.06, -0.01, +1),
+])
+def test_self_optimizing_moves_the_mix_toward_the_better_lever(make_config, effect_soft, effect_hard, direction):
+    config = make_config({"optimizing.period": 25, "optimizing.step": 0.05})
+    k = _learned(make_config, effect_soft, effect_hard)
+    before = k.settings.soft_share
+    SelfOptimizing(config).adjust(50, k)
+    np.testing.assert_allclose(k.settings.soft_share, before + direction * 0.05)
+
+
+def test_self_optimizing_acts_only_on_its_period(make_config):
+    config = make_config({"optimizing.period": 25})
+    k = _learned(make_config, -0.05, 0.02)
+    opt = SelfOptimizing(config)
+    before = k.settings
+    for step in (1, 13, 24, 26, 49):
+        opt.adjust(step, k)
+        assert k.settings == before
+    opt.adjust(25, k)
+    assert k.settings != before
+
+
+def test_self_optimizing_disabled_changes_nothing(make_config):
+    k = _learned(make_config, -0.05, 0.02)
+    before = k.settings
+    SelfOptimizing(make_config({"optimizing.enabled": False})).adjust(25, k)
+    assert k.settings == before
+
+
+@pytest.mark.parametrize(("errors", "factor"), [
+    ([0.05] * 25, 1.05),  # persistently above the set-point: push harder
+    ([0.05, -0.05] * 12 + [0.05], 0.95),  # hunting around it: calm down
+    ([-0.05] * 25, 1.0),  # below it, steady: leave the gain
+])
+def test_self_optimizing_tunes_the_gain(make_config, errors, factor):
+    k = Knowledge(make_config())
+    for e in errors:
+        k.remember(record(error=e))
+    SelfOptimizing(make_config({"optimizing.period": 25, "optimizing.step": 0.05})).adjust(25, k)
+    np.testing.assert_allclose(k.settings.gain, 3.0 * factor)
+
+
+@pytest.mark.parametrize(("participation", "change"), [(0.1, +0.05), (0.9, -0.025)])
+def test_self_optimizing_buys_participation_while_it_is_low(make_config, participation, change):
+    k = Knowledge(make_config())
+    for _ in range(25):
+        k.remember(record(participation=participation))
+    SelfOptimizing(make_config({"optimizing.period": 25, "optimizing.step": 0.05})).adjust(25, k)
+    np.testing.assert_allclose(k.settings.incentive_share, 0.1 + change)
+
+
+@pytest.mark.parametrize(("objective", "field"), [("tension", "tension"), ("observed", "expression")])
+def test_self_optimizing_objective_choice(make_config, assessment, objective, field):
+    a = assessment(np.linspace(0.0, 0.5, D))
+    a = dataclasses.replace(a, expression=np.full(D, 0.01))
+    chosen = SelfOptimizing(make_config({"optimizing.objective": objective})).objective(a)
+    np.testing.assert_array_equal(chosen, getattr(a, field))
+
+
+# -- self-configuring ------------------------------------------------------------------------
+
+def _configuring(make_config, **values):
+    config = make_config({"configuring.period": 10, "configuring.step": 0.1, **values})
+    return SelfConfiguring(config, config.society.districts_per_side), config
+
+
+def test_self_configuring_acts_only_on_its_period(make_config):
+    conf, config = _configuring(make_config)
+    k = Knowledge(config)
+    for _ in range(10):
+        k.remember(record(crisis=True, fault_share=0.5))
+    before = k.settings
+    for step in (1, 5, 9, 11, 19):
+        conf.adjust(step, k)
+        assert k.settings == before
+    conf.adjust(10, k)
+    assert k.settings != before
+
+
+def test_self_configuring_disabled_changes_nothing(make_config):
+    conf, config = _configuring(make_config, **{"configuring.enabled": False})
+    k = Knowledge(config)
+    for _ in range(10):
+        k.remember(record(crisis=True, fault_share=0.5))
+    before = k.settings
+    conf.adjust(10, k)
+    assert k.settings == before
+
+
+def test_self_configuring_raises_capacity_after_crises(make_config):
+    conf, config = _configuring(make_config, **{"configuring.max_capacity": 1.0})
+    k = Knowledge(config)
+    capacity = [k.settings.capacity]
+    for period in range(1, 13):
+        for _ in range(10):
+            k.remember(record(crisis=True, fault_share=0.5))
+        conf.adjust(10 * period, k)
+        capacity.append(k.settings.capacity)
+    np.testing.assert_allclose(capacity[1], 0.4 * 1.1)
+    assert np.all(np.diff(capacity) >= 0)
+    np.testing.assert_allclose(capacity[-1], 1.0)  # up to, not beyond, max_capacity
+    # and quiet periods release capacity again, down to the scenario's level
+    for period in range(13, 60):
+        for _ in range(10):
+            k.remember(record(crisis=False, fault_share=0.0))
+        conf.adjust(10 * period, k)
+    assert k.settings.capacity < capacity[-1]
+    np.testing.assert_allclose(k.settings.capacity, 0.4)
+
+
+def test_self_configuring_pools_into_larger_units_when_faults_persist(make_config):
+    conf, config = _configuring(make_config)  # 8 districts per side: units of 1, 2, 4, 8
+    k = Knowledge(config)
+    sizes = []
+    for period in range(1, 6):
+        for _ in range(10):
+            k.remember(record(fault_share=0.5))
+        conf.adjust(10 * period, k)
+        sizes.append(k.settings.granularity)
+        assert 8 % k.settings.granularity == 0
+    assert sizes == [2, 4, 8, 8, 8]
+    np.testing.assert_allclose(k.settings.sharing, 1.0)  # faults persist: share information
+
+
+def test_self_configuring_turns_centralisation_back_when_performance_worsens(make_config):
+    conf, config = _configuring(make_config)
+    k = Knowledge(config)
+    path = [k.settings.centralisation]
+    for period, tension in enumerate([0.2, 0.1, 0.3, 0.4], start=1):
+        for _ in range(10):
+            k.remember(record(tension=tension))
+        conf.adjust(10 * period, k)
+        path.append(k.settings.centralisation)
+    # up first; better: keep going; worse: turn back; worse again: turn again
+    np.testing.assert_allclose(path, [0.5, 0.6, 0.7, 0.6, 0.7])

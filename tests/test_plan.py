@@ -1,0 +1,148 @@
+"""Plan: policies, the capacity budget, the lever cap, self-healing and pooling."""
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+
+from simulator.parameters import PARAMETERS
+from simulator.plan import POLICIES, Planner
+
+K = 4
+D = K * K
+ACTIVE = [p for p in POLICIES if p != "none"]
+
+
+def planner(make_config, make_grid, **values):
+    config = make_config({"society.districts_per_side": K, **values})
+    return Planner(config, make_grid(config).units), config
+
+
+def lever_total(plan):
+    return plan.accommodate.sum() + plan.constrain.sum() + plan.incentivise.sum()
+
+
+def test_policies_are_the_declared_choices():
+    assert POLICIES == PARAMETERS["plan.policy"].choices
+
+
+def test_policy_none_gives_zeros(make_config, make_grid, assessment, settings_from):
+    p, config = planner(make_config, make_grid, **{"plan.policy": "none"})
+    hot = assessment(np.linspace(0.0, 0.9, D))
+    plan = p.plan(hot, settings_from(config), budget=100.0, mobilise=np.zeros(D))
+    for lever in (plan.accommodate, plan.constrain, plan.incentivise, plan.mobilise):
+        assert lever.shape == (D,)
+        np.testing.assert_array_equal(lever, 0.0)
+
+
+@pytest.mark.parametrize("policy", ACTIVE)
+def test_active_policies_respond_to_hot_districts(make_config, make_grid, assessment, settings_from, policy):
+    p, config = planner(make_config, make_grid, **{"plan.policy": policy})
+    tension = np.full(D, 0.1)
+    tension[5] = 0.6
+    plan = p.plan(assessment(tension), settings_from(config), budget=0.4 * D, mobilise=np.zeros(D))
+    response = plan.accommodate + plan.constrain
+    assert response[5] > 0
+    assert response[5] == response.max()
+    assert plan.incentivise.sum() > 0
+
+
+@pytest.mark.parametrize("policy", POLICIES)
+@settings(max_examples=40, deadline=None)
+@given(
+    tension=arrays(np.float64, D, elements=st.floats(0.0, 1.0)),
+    budget=st.floats(0.0, 20.0),
+    mobilise=arrays(np.float64, D, elements=st.floats(0.0, 5.0)),
+    gain=st.floats(0.0, 50.0), soft=st.floats(0.0, 1.0), incentive=st.floats(0.0, 1.0),
+    centralisation=st.floats(0.0, 1.0), granularity=st.sampled_from([1, 2, 4]),
+    cap=st.floats(0.0, 3.0), healing=st.booleans(), steps=st.integers(1, 4),
+)
+def test_allocations_respect_budget_and_cap(make_config, make_grid, assessment, settings_from, policy,
+                                            tension, budget, mobilise, gain, soft, incentive,
+                                            centralisation, granularity, cap, healing, steps):
+    p, config = planner(make_config, make_grid, **{
+        "plan.policy": policy, "execute.max_intensity": cap, "healing.enabled": healing,
+        "plan.integral": 1.0, "plan.derivative": 2.0})
+    s = settings_from(config, gain=gain, soft_share=soft, incentive_share=incentive,
+                      centralisation=centralisation, granularity=granularity)
+    for t in range(steps):  # a few steps, so integral and derivative terms are exercised
+        plan = p.plan(assessment(np.roll(tension, t), step=t), s, budget, mobilise)
+        assert lever_total(plan) <= budget * (1 + 1e-9) + 1e-12
+        for lever in (plan.accommodate, plan.constrain, plan.incentivise, plan.mobilise):
+            assert lever.shape == (D,)
+            assert lever.min() >= 0.0
+            assert lever.max() <= cap + 1e-12
+
+
+def test_pid_with_all_soft_gives_no_constraint(make_config, make_grid, assessment, settings_from):
+    p, config = planner(make_config, make_grid, **{"plan.policy": "pid"})
+    s = settings_from(config, soft_share=1.0)
+    rng = np.random.default_rng(3)
+    for t in range(5):
+        plan = p.plan(assessment(rng.random(D), step=t), s, budget=0.4 * D, mobilise=np.zeros(D))
+        np.testing.assert_array_equal(plan.constrain, 0.0)
+        assert plan.accommodate.sum() > 0
+
+
+@pytest.mark.parametrize("policy", ACTIVE)
+def test_without_self_healing_the_allocation_is_uniform(make_config, make_grid, assessment,
+                                                         settings_from, policy):
+    tension = np.linspace(0.0, 0.6, D)
+    shapes = {}
+    for healing in (True, False):
+        p, config = planner(make_config, make_grid, **{"plan.policy": policy, "healing.enabled": healing})
+        plan = p.plan(assessment(tension), settings_from(config), budget=0.4 * D, mobilise=np.zeros(D))
+        shapes[healing] = plan
+    local, flat = shapes[True], shapes[False]
+    assert np.ptp(local.accommodate + local.constrain) > 0.05  # healing: where the faults are
+    for lever in (flat.accommodate, flat.constrain, flat.incentivise):
+        np.testing.assert_allclose(lever, lever[0])  # no healing: the same everywhere
+    assert flat.accommodate.sum() + flat.constrain.sum() > 0
+
+
+@pytest.mark.parametrize("policy", ["pid", "threshold", "balanced"])
+def test_centralisation_pools_the_budget_to_a_hot_district(make_config, make_grid, assessment,
+                                                           settings_from, policy):
+    tension = np.full(D, 0.1)
+    tension[6] = 0.6  # one hot district; the others below the set-point
+    hot = {}
+    for centralisation in (0.0, 1.0):
+        p, config = planner(make_config, make_grid, **{"plan.policy": policy})
+        s = settings_from(config, centralisation=centralisation, granularity=1)
+        plan = p.plan(assessment(tension), s, budget=0.4 * D, mobilise=np.zeros(D))
+        hot[centralisation] = plan.accommodate[6] + plan.constrain[6]
+    # locally, a district can spend only its own share of the lever budget
+    lever_budget_each = 0.4 * (1 - config.plan.incentive_share)
+    assert hot[0.0] <= lever_budget_each + 1e-9
+    assert hot[1.0] > 1.5 * hot[0.0]
+
+
+def test_larger_units_pool_like_a_partial_centre(make_config, make_grid, assessment, settings_from):
+    tension = np.full(D, 0.1)
+    tension[0] = 0.6
+    hot = []
+    for granularity in (1, 2, 4):
+        p, config = planner(make_config, make_grid, **{"plan.policy": "pid"})
+        s = settings_from(config, centralisation=0.0, granularity=granularity)
+        plan = p.plan(assessment(tension), s, budget=0.4 * D, mobilise=np.zeros(D))
+        hot.append(plan.accommodate[0] + plan.constrain[0])
+    assert hot[0] < hot[1] <= hot[2]
+
+
+def test_soft_share_splits_the_response(make_config, make_grid, assessment, settings_from):
+    p, config = planner(make_config, make_grid, **{"plan.policy": "threshold"})
+    tension = np.where(np.arange(D) < 3, 0.5, 0.1)
+    plan = p.plan(assessment(tension), settings_from(config, soft_share=0.25), budget=100.0,
+                  mobilise=np.zeros(D))
+    response = config.plan.threshold_response
+    np.testing.assert_allclose(plan.accommodate, np.where(np.arange(D) < 3, 0.25 * response, 0.0))
+    np.testing.assert_allclose(plan.constrain, np.where(np.arange(D) < 3, 0.75 * response, 0.0))
+
+
+@pytest.mark.parametrize("policy", POLICIES)
+def test_mobilisation_passes_through_within_the_cap(make_config, make_grid, assessment, settings_from, policy):
+    p, config = planner(make_config, make_grid, **{"plan.policy": policy, "execute.max_intensity": 1.5})
+    mobilise = np.linspace(0.0, 4.0, D)
+    plan = p.plan(assessment(np.full(D, 0.1)), settings_from(config), budget=0.4 * D, mobilise=mobilise)
+    np.testing.assert_allclose(plan.mobilise, np.minimum(mobilise, 1.5))
