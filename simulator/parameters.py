@@ -95,7 +95,7 @@ _DECLARED = [
     _p("society.threshold", "float", 0.1, "Mean private threshold: grievance must exceed perceived risk by this much to express.", 0.0, 1.0),
     _p("society.threshold_spread", "float", 0.05, "Spread (half-width) of private thresholds across agents.", 0.0, 0.5),
     _p("society.arrest_k", "float", 2.3, "Epstein's k: how steeply perceived risk rises with enforcement presence per expresser nearby.", 0.0, 20.0),
-    _p("society.arrest_rounding", "bool", False, "Round patrols per expresser to a whole number before estimating arrest risk, as Epstein (2002) and Mesa do.", None, None),
+    _p("society.arrest_rounding", "choice", "none", "Whole-number patrols per expresser before estimating arrest risk: none (continuous), round (Mesa's Epstein example) or floor (NetLogo's Rebellion model): outnumbered patrols then deter nobody.", choices=("none", "round", "floor")),
     _p("society.contagion", "float", 1.0, "Weight of expressing neighbours in lowering perceived risk (safety in numbers); 0 switches contagion off.", 0.0, 5.0),
     _p("society.participation", "float", 0.3, "Baseline probability that an agent engages with the loop's services in a step.", 0.0, 1.0),
     _p("society.participation_trust", "float", 0.4, "How much trust above 0.5 raises the probability of participating.", 0.0, 2.0),

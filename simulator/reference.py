@@ -10,7 +10,9 @@ from __future__ import annotations
 from .parameters import GROUPS, PARAMETERS
 from .recorder import SERIES
 
-__all__ = ["parameters_markdown"]
+__all__ = ["parameters_markdown", "parameter_table", "with_parameter_table"]
+
+START, END = "<!-- parameters:start -->", "<!-- parameters:end -->"
 
 _GROUP_TITLES = {
     "society": "The synthetic society",
@@ -60,5 +62,24 @@ def parameters_markdown() -> str:
     return "\n".join(lines) + "\n"
 
 
+def parameter_table() -> str:
+    """One table of every parameter (key, default, allowed, meaning)."""
+    rows = ["| key | default | allowed | meaning |", "| --- | --- | --- | --- |"]
+    rows += [f"| `{k}` | {_value(p.default)} | {p.allowed()} | {p.meaning} |" for k, p in PARAMETERS.items()]
+    return "\n".join(rows)
+
+
+def with_parameter_table(text: str) -> str:
+    """``text`` with the part between the parameter markers replaced by the table."""
+    head, rest = text.split(START, 1)
+    _, tail = rest.split(END, 1)
+    return f"{head}{START}\n{parameter_table()}\n{END}{tail}"
+
+
 if __name__ == "__main__":
-    print(parameters_markdown(), end="")
+    import sys
+
+    if sys.argv[1:] == ["--odd"]:  # print docs/ODD.md with its table brought up to date
+        print(with_parameter_table(sys.stdin.read()), end="")
+    else:
+        print(parameters_markdown(), end="")

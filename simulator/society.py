@@ -30,7 +30,9 @@ accommodation and constraint, mobilisation counting as both):
   ``A`` other expressers within vision, ``eyes`` the
   visible monitoring; net risk ``R = risk_aversion * p``;
 * expresses when free and ``G - R > threshold``; latent when ``G > threshold``;
-* an expresser is removed with probability ``min(1, removal_rate C / (1 + A))``,
+* an expresser is removed with probability ``min(1, removal_rate C / A_now)``,
+  ``A_now`` the expressers within vision this step (itself included), so each
+  patrol takes about one expresser per step,
   drawn at random: removal depends only on local enforcement presence, which
   is set per district; nothing selects a particular agent.
 """
@@ -193,8 +195,10 @@ class Society:
 
         crowd = 1.0 + s.contagion * others
         ratio = (presence + eyes[self.district]) / crowd
-        if s.arrest_rounding:  # Epstein's round(C/A): outnumbered patrols deter nobody
-            ratio = np.rint(ratio)
+        if s.arrest_rounding == "round":  # whole patrols per expresser: outnumbered
+            ratio = np.rint(ratio)          # patrols deter nobody
+        elif s.arrest_rounding == "floor":
+            ratio = np.floor(ratio)
         risk = 1.0 - np.exp(-s.arrest_k * ratio)
         net = self.grievance - self.risk_aversion * risk
         self.latent = free & (self.grievance > self.threshold)
@@ -202,10 +206,13 @@ class Society:
         # what was expressed this step, including by those removed for it below
         self.expressed = self.expressing.copy()
 
-        # temporary removal: a random draw from local enforcement presence
+        # temporary removal: a random draw from local enforcement presence; each
+        # patrol can take about one of the expressers it sees now (Epstein's cops)
         if s.removal_term > 0 and s.removal_rate > 0:
             idx = np.flatnonzero(self.expressing)
-            chance = s.removal_rate * presence[idx] / (1.0 + others[idx])
+            now = np.bincount(pos[idx], minlength=grid.cells).reshape(side, side)
+            crowd_now = neighbourhood_sum(now, s.vision, s.neighbourhood).ravel()[pos[idx]]
+            chance = s.removal_rate * presence[idx] / np.maximum(crowd_now, 1)
             hit = idx[rng.random(idx.size) < chance]
             self.removal[hit] = rng.integers(1, s.removal_term + 1, size=hit.size)
             self.expressing[hit] = False

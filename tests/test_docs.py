@@ -26,3 +26,27 @@ def test_design_doc_lists_the_step_order():
              "Self-protecting", "Plan", "The apparatus", "The recorder"]
     positions = [text.index(f"**{name}") for name in order]
     assert positions == sorted(positions)
+
+
+def test_odd_documents_every_parameter():
+    from simulator.reference import with_parameter_table
+
+    text = (DOCS / "ODD.md").read_text()
+    assert text == with_parameter_table(text), (
+        "docs/ODD.md's parameter table is stale: run "
+        "`python -m simulator.reference --odd < docs/ODD.md > /tmp/odd && mv /tmp/odd docs/ODD.md`"
+    )
+    for key in PARAMETERS:
+        assert f"`{key}`" in text, key
+
+
+def test_odd_has_every_protocol_section():
+    text = (DOCS / "ODD.md").read_text()
+    for heading in ["Purpose and patterns", "Entities, state variables and scales",
+                    "Process overview and scheduling", "Design concepts", "Initialisation",
+                    "Input data", "Submodels"]:
+        assert heading in text, heading
+    for concept in ["Basic principles", "Emergence", "Adaptation", "Objectives", "Learning",
+                    "Prediction", "Sensing", "Interaction", "Stochasticity", "Collectives",
+                    "Observation"]:
+        assert f"**{concept}.**" in text, concept
