@@ -22,6 +22,12 @@ from .errors import OutputError
 __all__ = ["atomic_write_text", "write_json", "write_csv", "default_run_dir", "RunDirectory"]
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def atomic_write_text(path: Path, text: str) -> None:
     """Write ``text`` to ``path`` through a temporary file and a rename."""
     path = Path(path)
@@ -29,6 +35,7 @@ def atomic_write_text(path: Path, text: str) -> None:
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(text)
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes owner-only files
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -83,6 +90,7 @@ class RunDirectory:
             )
         self.final.parent.mkdir(parents=True, exist_ok=True)
         self.staging = Path(tempfile.mkdtemp(dir=self.final.parent, prefix=f".{self.final.name}.partial-"))
+        os.chmod(self.staging, 0o777 & ~_umask())  # mkdtemp makes an owner-only folder
 
     def __enter__(self) -> "RunDirectory":
         return self

@@ -31,7 +31,8 @@ from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-__all__ = ["DASHBOARD_COLUMNS", "OKABE_ITO", "dashboard_figure", "save_figure"]
+__all__ = ["COMPARE_PANELS", "DASHBOARD_COLUMNS", "OKABE_ITO", "compare_figure",
+           "dashboard_figure", "save_figure"]
 
 #: The Okabe-Ito colour-blind-safe palette, by name.
 OKABE_ITO: dict[str, str] = {
@@ -141,6 +142,57 @@ def save_figure(fig: Figure, path: str | os.PathLike[str]) -> None:
         raise
     finally:
         _close(fig)
+
+
+#: The series ``compare_figure`` shows by default, with their panel titles.
+COMPARE_PANELS: dict[str, str] = {
+    "expression": "Expressing (true share)",
+    "latent": "Would express (latent share)",
+    "observed_expression": "Expressing, as the loop sees it",
+    "trust": "Trust",
+    "need": "Need",
+    "cost": "Capacity spent per district",
+}
+_VARIANT_COLOURS = ("blue", "vermillion", "bluish_green", "orange", "reddish_purple",
+                    "sky_blue", "black", "yellow")
+
+
+def compare_figure(comparison, panels: dict[str, str] | None = None) -> Figure:
+    """Variants side by side: the mean of each series across seeds and a 10-90 % band.
+
+    Parameters
+    ----------
+    comparison : simulator.experiment.Comparison
+        The runs of every variant over the same seeds.
+    panels : dict, optional
+        Series to show and their panel titles (default :data:`COMPARE_PANELS`).
+    """
+    panels = panels or COMPARE_PANELS
+    fig = Figure(figsize=FIGSIZE, layout="constrained")
+    FigureCanvasAgg(fig)
+    sc = comparison.scenario
+    fig.suptitle(f"{sc.title}: variants over {len(comparison.seeds)} seeds "
+                 "(line: mean; band: 10th to 90th percentile)",
+                 fontsize=TITLE_SIZE, fontweight="bold")
+    rows = (len(panels) + 1) // 2
+    axes = fig.subplots(rows, 2, sharex=True, squeeze=False).ravel()
+    for ax, (column, title) in zip(axes, panels.items()):
+        for i, variant in enumerate(comparison.series):
+            colour = _C[_VARIANT_COLOURS[i % len(_VARIANT_COLOURS)]]
+            band = comparison.band(variant, column)
+            ax.fill_between(band["step"], band["low"], band["high"], color=colour, alpha=0.2,
+                            linewidth=0, gid=f"{variant}:{column}:band")
+            ax.plot(band["step"], band["mean"], color=colour, linewidth=LINE_WIDTH,
+                    label=variant, gid=f"{variant}:{column}")
+        ax.set_title(title, fontsize=PANEL_TITLE_SIZE, fontweight="bold", loc="left")
+        ax.tick_params(labelsize=TICK_SIZE)
+        ax.grid(True, color="0.85", linewidth=0.8)
+    for ax in axes[len(panels):]:
+        ax.set_visible(False)
+    for ax in axes[-2:]:
+        ax.set_xlabel("time (steps)", fontsize=LABEL_SIZE)
+    axes[0].legend(fontsize=LEGEND_SIZE, loc="best", framealpha=0.9)
+    return fig
 
 
 # -- the panels -----------------------------------------------------------------------------
