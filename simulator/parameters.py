@@ -97,6 +97,7 @@ _DECLARED = [
     _p("society.arrest_k", "float", 2.3, "Epstein's k: how steeply perceived risk rises with enforcement presence per expresser nearby.", 0.0, 20.0),
     _p("society.arrest_rounding", "choice", "none", "Whole-number patrols per expresser before estimating arrest risk: none (continuous), round (Mesa's Epstein example) or floor (NetLogo's Rebellion model): outnumbered patrols then deter nobody.", choices=("none", "round", "floor")),
     _p("society.contagion", "float", 1.0, "Weight of expressing neighbours in lowering perceived risk (safety in numbers); 0 switches contagion off.", 0.0, 5.0),
+    _p("society.contagion_rounds", "int", 1, "Rounds of the expression rule per step: 1 is synchronous (everyone reacts to the last step); more let a cascade spread within a step, as with Epstein's one-agent-at-a-time updating.", 1, 20),
     _p("society.participation", "float", 0.3, "Baseline probability that an agent engages with the loop's services in a step.", 0.0, 1.0),
     _p("society.participation_trust", "float", 0.4, "How much trust above 0.5 raises the probability of participating.", 0.0, 2.0),
     _p("society.enforcement", "float", 0.0, "Standing enforcement presence (share of cells patrolled) that does not depend on the loop, like Epstein's fixed cop density.", 0.0, 1.0),

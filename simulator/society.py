@@ -39,6 +39,8 @@ accommodation and constraint, mobilisation counting as both):
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import numpy as np
 
 from .config import Config
@@ -49,27 +51,55 @@ from .patrols import Patrols
 __all__ = ["Society"]
 
 
+def _plain(config: Config, group: str) -> SimpleNamespace:
+    """One parameter group as plain attributes.
+
+    A step reads about fifty parameters, and a checked ``Config`` lookup
+    costs about a microsecond each time; the values never change in a run.
+    """
+    prefix = group + "."
+    return SimpleNamespace(**{k[len(prefix):]: v for k, v in config.items() if k.startswith(prefix)})
+
+
 class Society:
-    """Synthetic agents on a toroidal grid, advanced one step at a time."""
+    """Synthetic agents on a toroidal grid, advanced one step at a time.
+
+    For speed, agents are stored in the order of their cells: on a full grid
+    agent ``i`` sits on cell ``i``, so a grid field *is* the per-agent array,
+    and a district is a few runs of consecutive agents, so district sums and
+    district-to-agent spreads need no scattered indexing. Per-agent
+    arithmetic is in float32 and in place, in work arrays kept between steps.
+    """
 
     def __init__(self, config: Config, grid: Grid, rng: np.random.Generator):
         s = config.society
         self.config = config
+        self._society, self._levers, self._disturbance, self._shock = (
+            _plain(config, g) for g in ("society", "levers", "disturbance", "shock"))
         self.grid = grid
         self.rng = rng
         n = s.agents
         self.n = n
         f32 = np.float32
 
-        # place agents on distinct cells
+        # place agents on distinct cells, in cell order
         if n == grid.cells:
             position = np.arange(n)
         else:
-            position = rng.choice(grid.cells, size=n, replace=False)
+            position = np.sort(rng.choice(grid.cells, size=n, replace=False))
         self.position = position.astype(np.int32)
         self.occupied = np.zeros(grid.cells, dtype=bool)
         self.occupied[self.position] = True
         self.district = grid.district_of_cell[self.position]
+        self._dense = n == grid.cells  # agent i on cell i (nobody can move then)
+        self._index_districts()
+
+        # work arrays, reused every step
+        cells = (grid.side, grid.side)
+        self._cells_in, self._cells_work, self._seen, self._patrolled, self._crowd_now = (
+            np.empty(cells, f32) for _ in range(5))
+        self._scratch, self._scratch2 = np.empty(n, f32), np.empty(n, f32)
+        self._free = np.ones(n, dtype=bool)  # not removed: kept equal to removal == 0
 
         def spread(mean: float, half: float) -> np.ndarray:
             draw = mean + half * (2.0 * rng.random(n, dtype=f32) - 1.0)
@@ -83,9 +113,10 @@ class Society:
         self.threshold = spread(s.threshold, s.threshold_spread)
         self.grievance = self.need * (1.0 - self.trust)
         self.expressing = np.zeros(n, dtype=bool)
-        self.expressed = self.expressing
+        self.expressed = np.zeros(n, dtype=bool)
         self.latent = self.grievance > self.threshold
         self.removal = np.zeros(n, dtype=np.int16)
+        self.participating = np.zeros(n, dtype=bool)
         self._participate(np.zeros(grid.districts))
 
         d = config.disturbance
@@ -94,7 +125,6 @@ class Society:
         responses = min(config.levers.response_types, d.types)
         self.match = np.full(d.types, config.levers.unmatched_effect)
         self.match[:responses] = 1.0
-        self.population = np.bincount(self.district, minlength=grid.districts).astype(float)
         self._removed_share = np.zeros(grid.districts)
         self.shock_now = False
         self.patrols = Patrols(grid, rng)
@@ -114,42 +144,53 @@ class Society:
             Visible monitoring per district, in expected observers within
             vision (the chilling effect).
         """
-        cfg = self.config
-        s, lv = cfg.society, cfg.levers
+        s, lv = self._society, self._levers
         mob = lv.mobilise_effect * delivery.mobilise
         accommodation = delivery.accommodate + mob
         constraint = delivery.constrain + mob
 
         self._disturb(step, accommodation)
         self._legitimacy_shock(step)
+        # per-agent arithmetic in place, in float32, in one work array
+        need, trust, tmp = self.need, self.trust, self._scratch
 
-        d = self.district
         # need follows baseline plus local unresolved pressure
-        target = self.need_base + self.pressure.sum(axis=1).astype(np.float32)[d]
-        noise = self.rng.standard_normal(self.n, dtype=np.float32)
-        self.need += s.need_rate * (target - self.need) + s.need_noise * noise
-        np.clip(self.need, 0.0, 1.0, out=self.need)
+        pull = np.subtract(self.need_base, need, out=tmp)
+        pull += self._by_district(self.pressure.sum(axis=1))
+        pull *= s.need_rate
+        need += pull
+        noise = self.rng.standard_normal(dtype=np.float32, out=tmp)
+        noise *= s.need_noise
+        need += noise
+        np.clip(need, 0.0, 1.0, out=need)
 
-        # trust: met needs build it; constraint, unmet need and removals erode it
-        gain = (lv.trust_from_accommodation * accommodation)[d]
-        loss = (lv.trust_from_constraint * constraint + lv.trust_from_removal * self._removed_share)[d]
-        loss = loss + lv.trust_from_need * self.need
-        self.trust += gain * (1.0 - self.trust) - loss * self.trust
-        self.trust += s.trust_recovery * (self.trust_initial - self.trust)
-        np.clip(self.trust, 0.0, 1.0, out=self.trust)
+        # trust: met needs build it; constraint, unmet need and removals erode it:
+        # t += gain (1 - t) - loss t, written as  t += gain - (gain + loss) t
+        gain = lv.trust_from_accommodation * accommodation
+        loss = lv.trust_from_constraint * constraint + lv.trust_from_removal * self._removed_share
+        change = np.multiply(need, lv.trust_from_need, out=tmp)
+        change += self._by_district(gain + loss)
+        change *= trust
+        np.subtract(self._by_district(gain), change, out=change)
+        trust += change
+        recovery = np.subtract(self.trust_initial, trust, out=tmp)
+        recovery *= s.trust_recovery
+        trust += recovery
+        np.clip(trust, 0.0, 1.0, out=trust)
 
-        self.grievance = self.need * (1.0 - self.trust)
+        np.subtract(1.0, trust, out=self.grievance)
+        self.grievance *= need
         self._express(constraint, eyes)
         self._participate(delivery.incentivise)
         if s.mobility > 0:
             self._move()
         self.state = self.aggregate()
+        self._removed_share = self.state.removed  # felt as lost trust next step
         return self.state
 
     def _disturb(self, step: int, accommodation: np.ndarray) -> None:
         """Disturbances and shocks add pressure; accommodation resolves it."""
-        cfg = self.config
-        d, sh = cfg.disturbance, cfg.shock
+        d, sh = self._disturbance, self._shock
         rng = self.rng
         shape = self.pressure.shape
         arrivals = (rng.random(shape) < d.rate) * rng.exponential(d.size, shape)
@@ -159,14 +200,14 @@ class Society:
             kind = rng.integers(shape[1])
             arrivals[hit, kind] += sh.size
             # a shock is felt at once (hardship), not only through pressure
-            felt = hit[self.district]
-            self.need[felt] = np.minimum(self.need[felt] + np.float32(sh.size), 1.0)
-        relief = np.exp(-cfg.levers.accommodation_effect * np.outer(accommodation, self.match))
+            self.need += self._by_district(hit * sh.size)
+            np.minimum(self.need, 1.0, out=self.need)
+        relief = np.exp(-self._levers.accommodation_effect * np.outer(accommodation, self.match))
         self.pressure = (self.pressure + arrivals) * (1.0 - d.decay) * relief
 
     def _legitimacy_shock(self, step: int) -> None:
         """A fall in everyone's trust, sudden or spread over several steps."""
-        sh = self.config.shock
+        sh = self._shock
         if sh.trust_drop <= 0 or sh.trust_drop_step < 0:
             return
         if sh.trust_drop_step <= step < sh.trust_drop_step + sh.trust_drop_duration:
@@ -177,58 +218,70 @@ class Society:
 
     def _express(self, constraint: np.ndarray, eyes: np.ndarray) -> None:
         """Threshold rule with contagion, deterrence and random removal."""
-        cfg = self.config
-        s, grid, rng = cfg.society, self.grid, self.rng
-        side, pos = grid.side, self.position
+        s, rng = self._society, self.rng
+        removal, free = self.removal, self._free
 
         # released agents come back; those still removed count down
-        removed = self.removal > 0
-        self.removal[removed] -= 1
-        free = self.removal == 0
+        removal -= 1
+        np.maximum(removal, 0, out=removal)
+        np.equal(removal, 0, out=free)
 
-        # expressers and patrols within vision (from last step's expression)
-        active = np.bincount(pos[self.expressing], minlength=grid.cells).reshape(side, side)
-        others = neighbourhood_sum(active, s.vision, s.neighbourhood).ravel()[pos] - self.expressing
-        density = s.enforcement + cfg.levers.presence * constraint
-        patrols = self.patrols.step(density, walk=s.vision).reshape(side, side)
-        presence = neighbourhood_sum(patrols, s.vision, s.neighbourhood).ravel()[pos]
-
-        crowd = 1.0 + s.contagion * others
-        ratio = (presence + eyes[self.district]) / crowd
-        if s.arrest_rounding == "round":  # whole patrols per expresser: outnumbered
-            ratio = np.rint(ratio)          # patrols deter nobody
-        elif s.arrest_rounding == "floor":
-            ratio = np.floor(ratio)
-        risk = 1.0 - np.exp(-s.arrest_k * ratio)
-        net = self.grievance - self.risk_aversion * risk
-        self.latent = free & (self.grievance > self.threshold)
-        self.expressing = free & (net > self.threshold)
+        # patrols within vision, then expressers within vision: at first those of
+        # the last step; with several contagion rounds, those who have just
+        # joined count too, so a cascade can spread within one step
+        density = s.enforcement + self._levers.presence * constraint
+        patrols = self.patrols.step(density, walk=s.vision)
+        np.copyto(self._cells_in, patrols.reshape(self._cells_in.shape))  # as float32
+        presence = self._at_agents(self._within_vision(self._cells_in, out=self._patrolled))
+        watched = np.add(presence, self._by_district(eyes), out=self._scratch2)
+        np.greater(self.grievance, self.threshold, out=self.latent)
+        self.latent &= free
+        for _ in range(s.contagion_rounds):
+            others = self._at_agents(self._within_vision(self._on_cells(self.expressing), out=self._seen))
+            others -= self.expressing
+            # perceived risk p = 1 - exp(-k ratio), net = G - ra p = G - ra + ra exp(-k ratio)
+            crowd = np.multiply(others, s.contagion, out=self._scratch)
+            crowd += 1.0
+            ratio = np.divide(watched, crowd, out=crowd)
+            if s.arrest_rounding == "round":  # whole patrols per expresser: outnumbered
+                np.rint(ratio, out=ratio)       # patrols deter nobody
+            elif s.arrest_rounding == "floor":
+                np.floor(ratio, out=ratio)
+            ratio *= -s.arrest_k
+            net = np.exp(ratio, out=ratio)
+            net *= self.risk_aversion
+            net += self.grievance
+            net -= self.risk_aversion
+            np.greater(net, self.threshold, out=self.expressing)
+            self.expressing &= free
         # what was expressed this step, including by those removed for it below
-        self.expressed = self.expressing.copy()
+        np.copyto(self.expressed, self.expressing)
 
         # temporary removal: a random draw from local enforcement presence; each
         # patrol can take about one of the expressers it sees now (Epstein's cops)
         if s.removal_term > 0 and s.removal_rate > 0:
             idx = np.flatnonzero(self.expressing)
-            now = np.bincount(pos[idx], minlength=grid.cells).reshape(side, side)
-            crowd_now = neighbourhood_sum(now, s.vision, s.neighbourhood).ravel()[pos[idx]]
+            now = self._within_vision(self._on_cells(self.expressing), out=self._crowd_now)
+            crowd_now = now.reshape(-1)[self.position[idx]]
             chance = s.removal_rate * presence[idx] / np.maximum(crowd_now, 1)
             hit = idx[rng.random(idx.size) < chance]
-            self.removal[hit] = rng.integers(1, s.removal_term + 1, size=hit.size)
+            removal[hit] = rng.integers(1, s.removal_term + 1, size=hit.size)
             self.expressing[hit] = False
-            removed_now = np.bincount(self.district[self.removal > 0], minlength=grid.districts)
-            self._removed_share = removed_now / np.maximum(self.population, 1.0)
+            free[hit] = False
 
     def _participate(self, incentive: np.ndarray) -> None:
-        s, lv = self.config.society, self.config.levers
-        chance = s.participation + s.participation_trust * (self.trust - 0.5)
-        chance = chance + (lv.incentive_effect * incentive)[self.district]
-        draw = self.rng.random(self.n, dtype=np.float32)
-        self.participating = (draw < chance) & (self.removal == 0)
+        s, lv = self._society, self._levers
+        # chance = participation + participation_trust (trust - 0.5) + incentive effect
+        chance = np.multiply(self.trust, s.participation_trust, out=self._scratch)
+        chance += s.participation - 0.5 * s.participation_trust
+        chance += self._by_district(lv.incentive_effect * incentive)
+        draw = self.rng.random(dtype=np.float32, out=self._scratch2)
+        np.less(draw, chance, out=self.participating)
+        self.participating &= self._free  # removed agents use no services
 
     def _move(self) -> None:
         """Free agents try a random empty cell within vision (Epstein's movement)."""
-        s, grid, rng = self.config.society, self.grid, self.rng
+        s, grid, rng = self._society, self.grid, self.rng
         movers = np.flatnonzero((rng.random(self.n) < s.mobility) & (self.removal == 0))
         if movers.size == 0:
             return
@@ -248,28 +301,85 @@ class Society:
         self.occupied[target] = True
         self.position[movers] = target
         self.district[movers] = grid.district_of_cell[target]
-        self.population = np.bincount(self.district, minlength=grid.districts).astype(float)
+        self._index_districts()
+
+    # -- space and districts ----------------------------------------------------
+    def _index_districts(self) -> None:
+        """District populations, and runs of consecutive agents in one district.
+
+        Agents sit in cell order, so a district is a few hundred runs (one
+        per grid row it spans). Agents that move scatter across the runs,
+        so with mobility the district sums go agent by agent instead.
+        """
+        d, D = self.district, self.grid.districts
+        self.population = np.bincount(d, minlength=D).astype(float)
+        self._population_floor = np.maximum(self.population, 1.0)
+        if self._society.mobility > 0 and not self._dense:
+            self._run_start = None
+            return
+        self._run_start = np.flatnonzero(np.diff(d, prepend=-1))
+        self._run_district = d[self._run_start]
+        self._run_length = np.diff(self._run_start, append=d.size)
+
+    def _district_sum(self, values: np.ndarray) -> np.ndarray:
+        """Sum of a per-agent array over each district (float64)."""
+        D = self.grid.districts
+        if self._run_start is None:
+            return np.bincount(self.district, weights=values, minlength=D)
+        # sum each run, then the runs of each district
+        exact = np.int32 if values.dtype == bool else np.float64
+        per_run = np.add.reduceat(values, self._run_start, dtype=exact)
+        return np.bincount(self._run_district, weights=per_run, minlength=D)
+
+    def _by_district(self, values: np.ndarray) -> np.ndarray | np.float32:
+        """Each agent's entry of a per-district array, in float32.
+
+        A new array; or a scalar when every district has the same value,
+        which numpy broadcasts for free.
+        """
+        values = np.asarray(values, dtype=np.float32)
+        if (values == values[0]).all():
+            return values[0]
+        if self._run_start is None:
+            return np.take(values, self.district)  # take: about twice as fast as [ ]
+        return np.repeat(values[self._run_district], self._run_length)
+
+    def _on_cells(self, values: np.ndarray) -> np.ndarray:
+        """A per-agent array laid out on the grid (empty cells 0), in a work array."""
+        cells = self._cells_in
+        if self._dense:
+            np.copyto(cells.reshape(-1), values)
+        else:
+            cells.fill(0.0)
+            cells.reshape(-1)[self.position] = values
+        return cells
+
+    def _within_vision(self, cells: np.ndarray, out: np.ndarray) -> np.ndarray:
+        """Sum of a grid field over the vision window around every cell, into ``out``."""
+        s = self._society
+        return neighbourhood_sum(cells, s.vision, s.neighbourhood, out=out, work=self._cells_work)
+
+    def _at_agents(self, cells: np.ndarray) -> np.ndarray:
+        """Each agent's value of a grid field (a view when agent i is on cell i)."""
+        flat = cells.reshape(-1)
+        return flat if self._dense else np.take(flat, self.position)
 
     # -- the only report ------------------------------------------------------
     def aggregate(self) -> DistrictState:
         """District aggregates (the society's only output)."""
-        D = self.grid.districts
-        d = self.district
-        pop = np.maximum(self.population, 1.0)
+        pop = self._population_floor
 
-        def share(mask: np.ndarray) -> np.ndarray:
-            return np.bincount(d[mask], minlength=D) / pop
+        def mean(values: np.ndarray) -> np.ndarray:  # a share, for a mask
+            return self._district_sum(values) / pop
 
-        def mean(values: np.ndarray) -> np.ndarray:
-            return np.bincount(d, weights=values, minlength=D) / pop
-
+        removed = self.population - self._district_sum(self._free)
         return DistrictState(
             population=self.population.copy(),
-            expression=share(self.expressed),
-            latent=share(self.latent),
+            expression=mean(self.expressed),
+            latent=mean(self.latent),
             need=mean(self.need),
             trust=mean(self.trust),
             grievance=mean(self.grievance),
-            participation=share(self.participating),
-            removed=share(self.removal > 0),
+            participation=mean(self.participating),
+            removed=removed / pop,
         )
