@@ -129,3 +129,11 @@ def test_console_script_and_module_entry_points(tmp_path):
     assert done.stderr.startswith("govsim: error: society.agents") and "Traceback" not in done.stderr
     done = subprocess.run(["govsim", "list"], capture_output=True, text=True)
     assert done.returncode == 0 and "baseline" in done.stdout
+
+
+def test_run_files_are_readable_by_others(tmp_path):
+    out = tmp_path / "run"
+    assert main(["run", "baseline", "--steps", "3", "--out", str(out), "--no-plot", *SMALL]) == 0
+    assert out.stat().st_mode & 0o055 == 0o055  # group/other may read and enter
+    for name in ("series.csv", "summary.json", "scenario.toml"):
+        assert (out / name).stat().st_mode & 0o044 == 0o044, name
