@@ -135,8 +135,8 @@ def _resolve(args) -> Scenario:
     sc = load_scenario(args.scenario)
     if args.variant:
         sc = sc.with_variant(args.variant)
-    if args.seed is not None and args.seed < 0:
-        raise _UsageError(f"--seed must be an integer >= 0, got {args.seed}")
+    if args.seed is not None and not 0 <= args.seed < 2**63:
+        raise _UsageError(f"--seed must be an integer in [0, 2**63 - 1], got {args.seed}")
     overrides = dict(parse_override(text) for text in args.overrides)
     return sc.with_changes(steps=args.steps, seed=args.seed, overrides=overrides)
 

@@ -145,8 +145,9 @@ def parse_scenario(data: dict[str, Any], source: str = "") -> Scenario:
         value = meta[key]
         if not isinstance(value, kind) or isinstance(value, bool):
             raise ScenarioError(f"scenario.{key} must be {'an integer' if kind is int else 'text'}, got {value!r}")
-    if meta["steps"] < 0 or meta["seed"] < 0:
-        raise ScenarioError("scenario.steps and scenario.seed must be integers >= 0")
+    if meta["steps"] < 0 or not 0 <= meta["seed"] < 2**63:
+        raise ScenarioError("scenario.steps must be an integer >= 0 and scenario.seed "
+                            "an integer in [0, 2**63 - 1]")
     about = data.get("about", {})
     if not isinstance(about, dict):
         raise ScenarioError("[about] must be a table of texts")

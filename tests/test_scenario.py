@@ -123,8 +123,8 @@ def test_missing_scenario_table_is_rejected(tmp_path):
 
 
 @pytest.mark.parametrize(("line", "replacement", "fragment"), [
-    ("steps = 12", "steps = -1", "scenario.steps and scenario.seed must be integers >= 0"),
-    ("seed = 5", "seed = -3", "scenario.steps and scenario.seed must be integers >= 0"),
+    ("steps = 12", "steps = -1", "scenario.steps must be an integer >= 0 and scenario.seed"),
+    ("seed = 5", "seed = -3", "scenario.steps must be an integer >= 0 and scenario.seed"),
     ("steps = 12", "steps = 1.5", "scenario.steps must be an integer, got 1.5"),
     ("steps = 12", "steps = true", "scenario.steps must be an integer, got True"),
     ('name = "probe"', "name = 4", "scenario.name must be text, got 4"),
