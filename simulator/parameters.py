@@ -111,6 +111,7 @@ _DECLARED = [
     _p("disturbance.decay", "float", 0.02, "Share of unresolved pressure that fades by itself each step.", 0.0, 1.0),
     _p("shock.rate", "float", 0.0, "Per-step chance of a rare shock that hits many districts at once.", 0.0, 0.2),
     _p("shock.at_step", "int", -1, "A shock scheduled at this step (-1: none).", -1, 1_000_000),
+    _p("shock.every", "int", 0, "Steps between scheduled shocks after the first at shock.at_step (0: only that one).", 0, 1_000_000),
     _p("shock.size", "float", 0.6, "Need a shock adds at once to every agent in a district it hits, and pressure it leaves behind there.", 0.0, 5.0),
     _p("shock.reach", "float", 0.6, "Share of districts a shock hits.", 0.0, 1.0),
     _p("shock.trust_drop", "float", 0.0, "Total fall in every agent's trust (a legitimacy shock); 0: none.", 0.0, 1.0),

@@ -194,7 +194,7 @@ class Society:
         rng = self.rng
         shape = self.pressure.shape
         arrivals = (rng.random(shape) < d.rate) * rng.exponential(d.size, shape)
-        self.shock_now = step == sh.at_step or (sh.rate > 0 and rng.random() < sh.rate)
+        self.shock_now = self._scheduled_shock(step) or (sh.rate > 0 and rng.random() < sh.rate)
         if self.shock_now:
             hit = rng.random(shape[0]) < sh.reach
             kind = rng.integers(shape[1])
@@ -204,6 +204,12 @@ class Society:
             np.minimum(self.need, 1.0, out=self.need)
         relief = np.exp(-self._levers.accommodation_effect * np.outer(accommodation, self.match))
         self.pressure = (self.pressure + arrivals) * (1.0 - d.decay) * relief
+
+    def _scheduled_shock(self, step: int) -> bool:
+        sh = self._shock
+        if sh.at_step < 0 or step < sh.at_step:
+            return False
+        return step == sh.at_step or (sh.every > 0 and (step - sh.at_step) % sh.every == 0)
 
     def _legitimacy_shock(self, step: int) -> None:
         """A fall in everyone's trust, sudden or spread over several steps."""

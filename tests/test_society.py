@@ -172,6 +172,17 @@ def test_scheduled_shock_hits_about_its_reach(make_society, step_society, reach)
     np.testing.assert_allclose(np.mean(shares), reach, atol=0.06)
 
 
+@pytest.mark.parametrize("every", [0, 4])
+def test_scheduled_shocks_repeat_every_so_many_steps(make_society, step_society, every):
+    society = make_society({"disturbance.rate": 0.0, "shock.at_step": 3, "shock.every": every}, 0)
+    hits = []
+    for step in range(1, 16):
+        step_society(society, 1, first=step)
+        if society.shock_now:
+            hits.append(step)
+    assert hits == ([3] if every == 0 else [3, 7, 11, 15])
+
+
 def test_sudden_and_gradual_legitimacy_falls_end_at_the_same_trust(make_society, step_society):
     # switch off every other trust change, so only the fall moves trust
     quiet = {"society.trust_recovery": 0.0, "levers.trust_from_need": 0.0,
