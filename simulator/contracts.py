@@ -94,15 +94,24 @@ class Assessment:
 
 @dataclass(frozen=True)
 class Plan:
-    """Lever intensities per district decided by Plan (capacity units)."""
+    """Lever intensities per district decided by Plan (capacity units).
+
+    ``central`` is the share of each district's accommodation and constraint
+    decided by the centre; Execute delivers that share later than the rest
+    (the centre is slower). Incentives and mobilisation go out locally.
+    Default: all local.
+    """
 
     step: int
     accommodate: np.ndarray
     constrain: np.ndarray
     incentivise: np.ndarray
     mobilise: np.ndarray
+    central: np.ndarray | None = None
 
     def __post_init__(self) -> None:
+        if self.central is None:
+            object.__setattr__(self, "central", np.zeros_like(self.accommodate))
         _freeze(self)
 
     def total(self) -> float:

@@ -1,7 +1,8 @@
 """Execute: the loop's motor channel, through the executing agencies.
 
-Plans wait in a queue until their delay has passed (a central decision
-waits longer than a local one). What then reaches a district is reduced by
+Plans wait in a queue until their delay has passed: the share a local unit
+decided waits for the unit's delay (longer for larger units), the share the
+centre decided waits longer still. What then reaches a district is reduced by
 implementation loss, which information sharing between agencies cuts, and
 bent by the agency's alignment with the centre: a misaligned agency
 withholds accommodation and over-applies constraint. A plan stays in force
@@ -19,17 +20,24 @@ __all__ = ["Executor"]
 
 
 class Executor:
-    """Delay, capacity limits and implementation loss."""
+    """Delay, capacity limits and implementation loss.
+
+    Two channels: the local share of each plan takes effect at its local due
+    step, the centrally decided share (``Plan.central``) at its central due
+    step. In each channel the newest decision that is due is in force.
+    """
 
     def __init__(self, config: Config, districts: int):
         self.config = config
-        self._queue: list[tuple[int, Plan]] = []
+        self._queue: list[tuple[int, str, Plan]] = []
         self._in_force = Delivery.zeros(districts)
-        self._current: Plan | None = None
+        self._current: dict[str, Plan] = {}
 
-    def submit(self, plan: Plan, due: int) -> None:
-        """Queue ``plan`` to take effect at step ``due``."""
-        self._queue.append((due, plan))
+    def submit(self, plan: Plan, due: int, central_due: int | None = None) -> None:
+        """Queue ``plan``: its local share for step ``due``, its central share
+        for ``central_due`` (default: the same step)."""
+        self._queue.append((due, "local", plan))
+        self._queue.append((due if central_due is None else central_due, "central", plan))
 
     def deliver(self, step: int, alignment: np.ndarray, sharing: float) -> Delivery:
         """What reaches each district at ``step``.
@@ -42,20 +50,32 @@ class Executor:
             Information sharing between agencies, in [0, 1].
         """
         due = [item for item in self._queue if item[0] <= step]
-        if due:
-            # the newest decision that is due replaces everything older
-            self._current = max(due, key=lambda item: (item[0], item[1].step))[1]
-            self._queue = [item for item in self._queue if item[0] > step]
-        plan = self._current
-        if plan is None:
+        for channel in ("local", "central"):
+            mine = [item for item in due if item[1] == channel]
+            if mine:  # the newest decision that is due replaces everything older
+                self._current[channel] = max(mine, key=lambda item: (item[0], item[2].step))[2]
+        self._queue = [item for item in self._queue if item[0] > step]
+        local, central = self._current.get("local"), self._current.get("central")
+        if local is None and central is None:
             return self._in_force
+        zero = np.zeros_like(alignment, dtype=float)
+
+        def part(plan: Plan | None, lever: str, centrally: bool) -> np.ndarray:
+            if plan is None:
+                return zero
+            share = plan.central if centrally else 1.0 - plan.central
+            return getattr(plan, lever) * share
+
+        def lever(name: str) -> np.ndarray:
+            return part(local, name, False) + part(central, name, True)
+
         e = self.config.execute
         kept = 1.0 - e.loss * (1.0 - sharing)
         overreach = self.config.apparatus.overreach * (1.0 - alignment)
         self._in_force = Delivery(
-            accommodate=plan.accommodate * kept * alignment,
-            constrain=np.minimum(plan.constrain * kept * (1.0 + overreach), e.max_intensity * 2),
-            incentivise=plan.incentivise * kept,
-            mobilise=plan.mobilise * kept,
+            accommodate=lever("accommodate") * kept * alignment,
+            constrain=np.minimum(lever("constrain") * kept * (1.0 + overreach), e.max_intensity * 2),
+            incentivise=(local.incentivise if local is not None else zero) * kept,
+            mobilise=(local.mobilise if local is not None else zero) * kept,
         )
         return self._in_force

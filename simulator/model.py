@@ -19,8 +19,9 @@
 Step order (one call to :meth:`GovernanceModel.step`, at step ``t``):
 
 1. **Execute delivers** the plans that have become due (decided at least
-   ``1 + execute.delay`` steps earlier, plus the central delay in
-   proportion to centralisation), through the agencies.
+   ``1 + execute.delay`` steps earlier; the centre's share waits
+   ``structure.central_delay`` more, a local unit's share more the larger
+   the unit), through the agencies.
 2. **Society** takes disturbances and shocks, feels the delivered levers,
    updates need, trust, grievance, expression (contagion, deterrence,
    random removal) and participation, then reports district aggregates.
@@ -176,8 +177,8 @@ class GovernanceModel(mesa.Model):
 
         # 7. Plan, then queue for Execute
         self.plan = self.planner.plan(a, settings, self._lever_budget(settings), mobilise)
-        delay = 1 + cfg.execute.delay + round(settings.centralisation * cfg.structure.central_delay)
-        self.executor.submit(self.plan, due=t + delay)
+        local, central = self._decision_delays(settings)
+        self.executor.submit(self.plan, due=t + local, central_due=t + central)
 
         # 8. the apparatus drifts and is overseen
         self.apparatus.step(self.delivery, settings.centralisation)
@@ -196,6 +197,20 @@ class GovernanceModel(mesa.Model):
         for _ in range(steps):
             self.step()
         return self
+
+    def _decision_delays(self, settings) -> tuple[int, int]:
+        """Steps until a local and a central decision take effect.
+
+        Every decision waits one step and the execution delay. The centre
+        adds ``structure.central_delay``; a local unit adds the part of it
+        that its size calls for: a unit spanning the whole grid is as slow
+        as the centre, a single district adds nothing.
+        """
+        cfg = self.config
+        base = 1 + cfg.execute.delay
+        k = self.grid.k
+        unit = (settings.granularity - 1) / (k - 1) if k > 1 else 0.0
+        return base + round(unit * cfg.structure.central_delay), base + cfg.structure.central_delay
 
     # -- capacity accounting ------------------------------------------------------
     def _overheads(self, settings) -> float:

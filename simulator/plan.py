@@ -18,7 +18,9 @@ each district:
 Self-healing decides *where* the response goes: on, every district's fault
 is repaired locally; off, the loop answers the system average with one
 uniform response. Structure decides how the budget is pooled: the centre can
-move capacity to where it is needed, local units only spend their own share.
+move capacity to where it is needed, local units only spend their own share;
+the plan records which share the centre decided, because Execute delivers
+that share later.
 Incentives to participate take a fixed share of the budget, spread evenly.
 """
 
@@ -70,7 +72,7 @@ class Planner:
         accommodate, constrain = self._demand(policy, assessment, settings, budget / districts)
         accommodate, constrain = self_healing(self.config.healing.enabled, accommodate, constrain)
         lever_budget = budget * (1.0 - settings.incentive_share)
-        accommodate, constrain = self._fit(accommodate, constrain, lever_budget, settings)
+        accommodate, constrain, central = self._fit(accommodate, constrain, lever_budget, settings)
         incentivise = np.full(districts, min(cap, budget * settings.incentive_share / districts))
         return Plan(
             step=assessment.step,
@@ -78,6 +80,7 @@ class Planner:
             constrain=np.minimum(constrain, cap),
             incentivise=incentivise,
             mobilise=np.minimum(np.asarray(mobilise, float), cap),
+            central=central,
         )
 
     def _demand(self, policy: str, a: Assessment, s: Settings, per_district: float):
@@ -104,7 +107,13 @@ class Planner:
         return service + soft * response, (1.0 - soft) * response * a.faults
 
     def _fit(self, accommodate, constrain, lever_budget: float, s: Settings):
-        """Scale demands to the budget: pooled by the centre, per unit locally."""
+        """Scale demands to the budget: pooled by the centre, per unit locally.
+
+        The centre decides a share ``centralisation`` of the response and can
+        move the whole budget to where demand is; each local unit spends only
+        its own share of the budget. Returns both levers and, per district,
+        the share of them that the centre decided.
+        """
         demand = accommodate + constrain
         total = demand.sum()
         central = 1.0 if total <= lever_budget else lever_budget / total
@@ -112,5 +121,7 @@ class Planner:
         unit_demand = np.bincount(units, weights=demand)
         unit_budget = lever_budget * np.bincount(units) / demand.size
         local = np.minimum(1.0, unit_budget / np.maximum(unit_demand, 1e-12))[units]
-        scale = s.centralisation * central + (1.0 - s.centralisation) * local
-        return accommodate * scale, constrain * scale
+        from_centre = s.centralisation * central
+        scale = from_centre + (1.0 - s.centralisation) * local
+        share = np.divide(from_centre, scale, out=np.zeros_like(scale), where=scale > 0)
+        return accommodate * scale, constrain * scale, share

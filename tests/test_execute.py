@@ -95,3 +95,25 @@ def test_overreach_is_bounded(make_config):
     d = ex.deliver(0, np.zeros(D), 0.0)
     np.testing.assert_allclose(d.constrain, 2.0)  # 1 * (1 + 5) capped at twice the lever cap
     np.testing.assert_allclose(d.accommodate, 0.0)
+
+
+def test_the_central_share_arrives_at_its_own_later_step(make_config):
+    ex, _ = executor(make_config, **{"execute.loss": 0.0})
+    central = np.full(D, 0.25)
+    ex.submit(Plan(0, np.full(D, 0.8), np.full(D, 0.4), np.full(D, 0.1), np.zeros(D), central),
+              due=2, central_due=5)
+    acc = [float(ex.deliver(t, ALIGNED, 0.0).accommodate[0]) for t in range(7)]
+    con = float(ex.deliver(7, ALIGNED, 0.0).constrain[0])
+    # local three quarters from step 2, the centre's quarter joins at step 5
+    np.testing.assert_allclose(acc, [0, 0, 0.6, 0.6, 0.6, 0.8, 0.8])
+    np.testing.assert_allclose(con, 0.4)
+    np.testing.assert_allclose(ex.deliver(8, ALIGNED, 0.0).incentivise, 0.1)  # local only
+
+
+def test_each_channel_keeps_its_own_newest_plan(make_config):
+    ex, _ = executor(make_config, **{"execute.loss": 0.0})
+    half = np.full(D, 0.5)
+    ex.submit(Plan(0, np.full(D, 1.0), np.zeros(D), np.zeros(D), np.zeros(D), half), due=1, central_due=4)
+    ex.submit(Plan(1, np.full(D, 2.0), np.zeros(D), np.zeros(D), np.zeros(D), half), due=2, central_due=5)
+    acc = [float(ex.deliver(t, ALIGNED, 0.0).accommodate[0]) for t in range(7)]
+    np.testing.assert_allclose(acc, [0, 0.5, 1.0, 1.0, 1.5, 2.0, 2.0])

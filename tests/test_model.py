@@ -175,3 +175,17 @@ def test_self_configuring_switch():
     assert on["centralisation"].nunique() > 1
     changes = on.index[(on[structure].diff().abs().sum(axis=1) > 0)]
     assert set(on.loc[changes, "step"]) <= {10, 20, 30, 40}
+
+
+@pytest.mark.parametrize(("granularity", "centralisation"), [(1, 0.0), (8, 0.0), (1, 1.0)])
+def test_larger_units_and_the_centre_decide_more_slowly(granularity, centralisation):
+    """A response reaches the society later from a grid-wide unit or the centre."""
+    model = GovernanceModel(scenario="baseline", steps=40, seed=3, overrides={
+        "structure.granularity": granularity, "structure.centralisation": centralisation,
+        "structure.central_delay": 6, "configuring.enabled": False, "execute.delay": 0})
+    local, central = model._decision_delays(model.knowledge.settings)
+    assert central == 7
+    assert local == (7 if granularity == 8 else 1)
+    model.run()
+    first = int(np.argmax(model.recorder.to_frame()["accommodate"].to_numpy() > 0))
+    assert first == (1 + 7 if granularity == 8 or centralisation == 1.0 else 1 + 1)

@@ -118,6 +118,21 @@ def test_centralisation_pools_the_budget_to_a_hot_district(make_config, make_gri
     assert hot[1.0] > 1.5 * hot[0.0]
 
 
+@pytest.mark.parametrize("centralisation", [0.0, 0.3, 1.0])
+def test_the_plan_records_which_share_the_centre_decided(make_config, make_grid, assessment,
+                                                        settings_from, centralisation):
+    p, config = planner(make_config, make_grid, **{"plan.policy": "pid"})
+    s = settings_from(config, centralisation=centralisation, granularity=1)
+    calm = p.plan(assessment(np.full(D, 0.3)), s, budget=100.0, mobilise=np.zeros(D))
+    np.testing.assert_allclose(calm.central, centralisation)  # budget not binding: the plain share
+    tension = np.full(D, 0.1)
+    tension[6] = 0.9
+    tight = p.plan(assessment(tension), s, budget=0.4 * D, mobilise=np.zeros(D))
+    # short of budget, the hot district gets more from the pooling centre than from its own unit
+    assert tight.central[6] >= centralisation - 1e-12
+    assert 0.0 <= tight.central.min() and tight.central.max() <= 1.0
+
+
 def test_larger_units_pool_like_a_partial_centre(make_config, make_grid, assessment, settings_from):
     tension = np.full(D, 0.1)
     tension[0] = 0.6
