@@ -114,13 +114,27 @@ class SelfOptimizing:
 
 
 class SelfConfiguring:
-    """Slowest: restructure the loop itself."""
+    """Slowest: restructure the loop itself, by trial and keeping what works.
+
+    The structure is the pair (centralisation, size of the local management
+    units). Every period the loop scores the period just ended (mean
+    tension plus the share of districts in fault; lower is better). If the
+    last change made things worse, it is undone and that direction is
+    reversed; otherwise it is kept. Then the next change is tried,
+    alternating between centralisation (by ``configuring.step``) and unit
+    size (one size up or down). Information sharing grows while faults
+    persist; capacity is built up after crises and released when quiet.
+    """
+
+    MOVES = ("centralisation", "granularity")
 
     def __init__(self, config: Config, districts_per_side: int):
         self.config = config
-        self._divisors = [g for g in range(1, districts_per_side + 1) if districts_per_side % g == 0]
-        self._direction = 1.0
-        self._last_score: float | None = None
+        self._sizes = [g for g in range(1, districts_per_side + 1) if districts_per_side % g == 0]
+        self._direction = {"centralisation": 1, "granularity": 1}
+        self._turn = 0
+        self._kept: tuple[float, float, int] | None = None  # score, centralisation, granularity
+        self._last_move: str | None = None
         self._floor = config.plan.capacity
 
     def adjust(self, step: int, knowledge: Knowledge) -> None:
@@ -134,25 +148,46 @@ class SelfConfiguring:
         fault_share = float(np.mean([r.fault_share for r in recent]))
         crisis_share = float(np.mean([r.crisis for r in recent]))
         score = float(np.mean([r.tension for r in recent])) + fault_share
-        # centralisation: hill-climb on performance, turning back when it worsens
-        if self._last_score is not None and score > self._last_score:
-            self._direction = -self._direction
-        self._last_score = score
-        centralisation = float(np.clip(s.centralisation + self._direction * c.step, 0.0, 1.0))
+        centralisation, granularity = self._restructure(score, s.centralisation, s.granularity)
         # horizontal integration: share more information while faults persist
         sharing = s.sharing + (c.step if fault_share > 0.05 else -c.step / 4)
-        # granularity: pool districts into larger units when faults cluster
-        g = self._divisors.index(s.granularity) if s.granularity in self._divisors else 0
-        if fault_share > self.config.analyze.crisis_share / 2:
-            g = min(g + 1, len(self._divisors) - 1)
-        elif fault_share < 0.02:
-            g = max(g - 1, 0)
         # capacity: build up after crises, release slowly when quiet
         capacity = s.capacity * (1.0 + c.step if crisis_share > 0 else 1.0 - c.step / 4)
         capacity = float(np.clip(capacity, self._floor, max(self._floor, c.max_capacity)))
         knowledge.update_settings(
             centralisation=centralisation,
             sharing=float(np.clip(sharing, 0.0, 1.0)),
-            granularity=self._divisors[g],
+            granularity=granularity,
             capacity=capacity,
         )
+
+    def _restructure(self, score: float, centralisation: float, granularity: int) -> tuple[float, int]:
+        """Keep or undo the last trial, then try the next change."""
+        if self._kept is not None and score > self._kept[0]:
+            # worse than the structure before the trial: go back, and next time the other way
+            _, centralisation, granularity = self._kept
+            self._direction[self._last_move] *= -1
+        else:
+            self._kept = (score, centralisation, granularity)
+        move = self.MOVES[self._turn % len(self.MOVES)]
+        self._turn += 1
+        self._last_move = move
+        if move == "centralisation":
+            return self._step_centralisation(centralisation), granularity
+        return centralisation, self._step_granularity(granularity)
+
+    def _step_centralisation(self, value: float) -> float:
+        step = self.config.configuring.step * self._direction["centralisation"]
+        if not 0.0 <= value + step <= 1.0:  # at a bound: turn round
+            self._direction["centralisation"] *= -1
+            step = -step
+        return float(np.clip(value + step, 0.0, 1.0))
+
+    def _step_granularity(self, value: int) -> int:
+        sizes = self._sizes
+        i = sizes.index(value) if value in sizes else 0
+        j = i + self._direction["granularity"]
+        if not 0 <= j < len(sizes):  # at a bound: turn round
+            self._direction["granularity"] *= -1
+            j = i + self._direction["granularity"]
+        return sizes[min(max(j, 0), len(sizes) - 1)]

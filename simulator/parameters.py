@@ -114,6 +114,7 @@ _DECLARED = [
     _p("shock.every", "int", 0, "Steps between scheduled shocks after the first at shock.at_step (0: only that one).", 0, 1_000_000),
     _p("shock.size", "float", 0.6, "Need a shock adds at once to every agent in a district it hits, and pressure it leaves behind there.", 0.0, 5.0),
     _p("shock.reach", "float", 0.6, "Share of districts a shock hits.", 0.0, 1.0),
+    _p("shock.pattern", "choice", "scattered", "Which districts a shock hits: scattered (each with chance shock.reach) or regional (one square block of about that share of the districts).", choices=("scattered", "regional")),
     _p("shock.trust_drop", "float", 0.0, "Total fall in every agent's trust (a legitimacy shock); 0: none.", 0.0, 1.0),
     _p("shock.trust_drop_step", "int", -1, "Step at which the legitimacy fall starts (-1: none).", -1, 1_000_000),
     _p("shock.trust_drop_duration", "int", 1, "Steps over which the legitimacy fall is spread (1: sudden).", 1, 100_000),

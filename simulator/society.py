@@ -18,7 +18,8 @@ Update rules (``d`` is the agent's district, ``acc``/``con`` the delivered
 accommodation and constraint, mobilisation counting as both):
 
 * pressure ``P[d,j] <- (P[d,j] + arrivals) (1 - decay) exp(-a acc[d] m_j)``;
-  a shock also adds its size to the need of every agent in a district it hits;
+  a shock (hitting scattered districts, or one square region of them) also
+  adds its size to the need of every agent in a district it hits;
   where ``m_j`` is 1 for a type with a matching response, else
   ``levers.unmatched_effect``;
 * need ``n <- n + rate (base + sum_j P[d,j] - n) + noise``;
@@ -196,7 +197,7 @@ class Society:
         arrivals = (rng.random(shape) < d.rate) * rng.exponential(d.size, shape)
         self.shock_now = self._scheduled_shock(step) or (sh.rate > 0 and rng.random() < sh.rate)
         if self.shock_now:
-            hit = rng.random(shape[0]) < sh.reach
+            hit = self._shock_districts()
             kind = rng.integers(shape[1])
             arrivals[hit, kind] += sh.size
             # a shock is felt at once (hardship), not only through pressure
@@ -204,6 +205,18 @@ class Society:
             np.minimum(self.need, 1.0, out=self.need)
         relief = np.exp(-self._levers.accommodation_effect * np.outer(accommodation, self.match))
         self.pressure = (self.pressure + arrivals) * (1.0 - d.decay) * relief
+
+    def _shock_districts(self) -> np.ndarray:
+        """Which districts a shock hits: scattered at random, or one square region."""
+        sh, rng, k = self._shock, self.rng, self.grid.k
+        if sh.pattern == "scattered":
+            return rng.random(k * k) < sh.reach
+        side = int(round(np.sqrt(sh.reach) * k))
+        row, col = rng.integers(k, size=2)
+        rows, cols = (row + np.arange(side)) % k, (col + np.arange(side)) % k
+        hit = np.zeros((k, k), dtype=bool)
+        hit[np.ix_(rows, cols)] = True  # the grid is a torus: the block wraps round
+        return hit.reshape(-1)
 
     def _scheduled_shock(self, step: int) -> bool:
         sh = self._shock

@@ -226,28 +226,39 @@ def test_self_configuring_raises_capacity_after_crises(make_config):
     np.testing.assert_allclose(k.settings.capacity, 0.4)
 
 
-def test_self_configuring_pools_into_larger_units_when_faults_persist(make_config):
-    conf, config = _configuring(make_config)  # 8 districts per side: units of 1, 2, 4, 8
+def test_self_configuring_shares_information_while_faults_persist(make_config):
+    conf, config = _configuring(make_config)
     k = Knowledge(config)
-    sizes = []
-    for period in range(1, 6):
+    for period in range(1, 8):
         for _ in range(10):
             k.remember(record(fault_share=0.5))
         conf.adjust(10 * period, k)
-        sizes.append(k.settings.granularity)
-        assert 8 % k.settings.granularity == 0
-    assert sizes == [2, 4, 8, 8, 8]
-    np.testing.assert_allclose(k.settings.sharing, 1.0)  # faults persist: share information
+        assert 8 % k.settings.granularity == 0  # units always tile the districts
+    np.testing.assert_allclose(k.settings.sharing, 1.0)
 
 
-def test_self_configuring_turns_centralisation_back_when_performance_worsens(make_config):
-    conf, config = _configuring(make_config)
+def test_self_configuring_keeps_what_helps_and_undoes_what_hurts(make_config):
+    conf, config = _configuring(make_config)  # 8 districts per side: units of 1, 2, 4, 8
     k = Knowledge(config)
-    path = [k.settings.centralisation]
-    for period, tension in enumerate([0.2, 0.1, 0.3, 0.4], start=1):
+    path = [(k.settings.centralisation, k.settings.granularity)]
+    for period, tension in enumerate([0.2, 0.1, 0.3, 0.05, 0.5], start=1):
         for _ in range(10):
             k.remember(record(tension=tension))
         conf.adjust(10 * period, k)
-        path.append(k.settings.centralisation)
-    # up first; better: keep going; worse: turn back; worse again: turn again
-    np.testing.assert_allclose(path, [0.5, 0.6, 0.7, 0.6, 0.7])
+        path.append((round(k.settings.centralisation, 6), k.settings.granularity))
+    # trials alternate: centralisation up (kept: better), larger units (undone: worse),
+    # centralisation up again (kept), units (at the smallest size: turn round, undone)
+    assert path == [(0.5, 1), (0.6, 1), (0.6, 2), (0.7, 1), (0.7, 2), (0.8, 1)]
+
+
+def test_self_configuring_turns_round_at_the_bounds(make_config):
+    conf, config = _configuring(make_config, **{"structure.centralisation": 1.0,
+                                                "structure.granularity": 8})
+    k = Knowledge(config)
+    path = []
+    for period in range(1, 5):
+        for _ in range(10):
+            k.remember(record(tension=0.2 - 0.01 * period))  # always a little better
+        conf.adjust(10 * period, k)
+        path.append((round(k.settings.centralisation, 6), k.settings.granularity))
+    assert path == [(0.9, 8), (0.9, 4), (0.8, 4), (0.8, 2)]

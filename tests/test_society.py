@@ -172,6 +172,21 @@ def test_scheduled_shock_hits_about_its_reach(make_society, step_society, reach)
     np.testing.assert_allclose(np.mean(shares), reach, atol=0.06)
 
 
+@pytest.mark.parametrize("reach", [0.0625, 0.25, 0.5])
+def test_a_regional_shock_hits_one_square_block(make_society, step_society, reach):
+    for seed in SEEDS:
+        society = make_society({"society.districts_per_side": 8, "disturbance.rate": 0.0,
+                                "shock.at_step": 1, "shock.reach": reach,
+                                "shock.pattern": "regional"}, seed)
+        step_society(society, 1)
+        hit = (society.pressure.sum(axis=1) > 0).reshape(8, 8)
+        side = round(np.sqrt(reach) * 8)
+        assert hit.sum() == side * side
+        # a block on the torus: as many rows as columns are hit, each fully
+        assert hit.any(axis=1).sum() == side and hit.any(axis=0).sum() == side
+        assert (hit.sum(axis=1) % side == 0).all()
+
+
 @pytest.mark.parametrize("every", [0, 4])
 def test_scheduled_shocks_repeat_every_so_many_steps(make_society, step_society, every):
     society = make_society({"disturbance.rate": 0.0, "shock.at_step": 3, "shock.every": every}, 0)
