@@ -119,8 +119,9 @@ class SelfConfiguring:
     The structure is the pair (centralisation, size of the local management
     units). Every period the loop scores the period just ended (mean
     tension plus the share of districts in fault; lower is better). If the
-    last change made things worse, it is undone and that direction is
-    reversed; otherwise it is kept. Then the next change is tried,
+    last change made things worse, it is undone, that direction is reversed
+    and the old structure runs one more period to be scored afresh;
+    otherwise the change is kept. Then the next change is tried,
     alternating between centralisation (by ``configuring.step``) and unit
     size (one size up or down). Information sharing grows while faults
     persist; capacity is built up after crises and released when quiet.
@@ -133,8 +134,9 @@ class SelfConfiguring:
         self._sizes = [g for g in range(1, districts_per_side + 1) if districts_per_side % g == 0]
         self._direction = {"centralisation": 1, "granularity": 1}
         self._turn = 0
-        self._kept: tuple[float, float, int] | None = None  # score, centralisation, granularity
-        self._last_move: str | None = None
+        self._kept: tuple[float, float, int] = (np.inf, 0.0, 1)  # score, centralisation, granularity
+        self._trying = False  # whether the period that just ended ran a trial
+        self._last_move = self.MOVES[0]
         self._floor = config.plan.capacity
 
     def adjust(self, step: int, knowledge: Knowledge) -> None:
@@ -162,16 +164,23 @@ class SelfConfiguring:
         )
 
     def _restructure(self, score: float, centralisation: float, granularity: int) -> tuple[float, int]:
-        """Keep or undo the last trial, then try the next change."""
-        if self._kept is not None and score > self._kept[0]:
-            # worse than the structure before the trial: go back, and next time the other way
+        """Judge the trial that has just run, then try the next change.
+
+        A trial that did worse than the kept structure is undone, and the
+        kept structure runs one more period so that the next trial is
+        compared with a fresh score, not a stale or lucky one.
+        """
+        if self._trying and score > self._kept[0]:
+            # worse: go back, measure the kept structure again, next time the other way
             _, centralisation, granularity = self._kept
             self._direction[self._last_move] *= -1
-        else:
-            self._kept = (score, centralisation, granularity)
+            self._trying = False
+            return centralisation, granularity
+        self._kept = (score, centralisation, granularity)
         move = self.MOVES[self._turn % len(self.MOVES)]
         self._turn += 1
         self._last_move = move
+        self._trying = True
         if move == "centralisation":
             return self._step_centralisation(centralisation), granularity
         return centralisation, self._step_granularity(granularity)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -48,29 +48,34 @@ class Scenario:
     descriptions: dict[str, str] = field(default_factory=dict)
     variant: str | None = None
     source: str = ""
+    #: values set with ``with_changes`` (``--set``): they win over any variant's
+    overrides: dict[str, Any] = field(default_factory=dict)
 
     def with_variant(self, variant: str) -> "Scenario":
-        """The scenario with one of its declared variants applied."""
+        """The scenario with one of its declared variants applied.
+
+        Values set earlier with :meth:`with_changes` still win: ``--set``
+        changes every variant alike.
+        """
         if variant not in self.variants:
             known = ", ".join(self.variants) or "none"
             raise ScenarioError(
                 f"scenario '{self.name}' has no variant '{variant}'"
                 f"{suggest(variant, list(self.variants))}; its variants: {known}"
             )
-        return Scenario(self.name, self.title, self.question, self.steps, self.seed,
-                        self.about, self.config.with_overrides(self.variants[variant]),
-                        self.variants, self.descriptions, variant, self.source)
+        config = self.config.with_overrides(self.variants[variant]).with_overrides(self.overrides)
+        return replace(self, config=config, variant=variant)
 
     def with_changes(self, *, steps: int | None = None, seed: int | None = None,
                      overrides: dict[str, Any] | None = None) -> "Scenario":
         """A copy with other steps, seed or parameter values (validated)."""
         if steps is not None and steps < 0:
             raise ScenarioError(f"--steps must be an integer >= 0, got {steps}")
-        return Scenario(self.name, self.title, self.question,
-                        self.steps if steps is None else steps,
-                        self.seed if seed is None else seed,
-                        self.about, self.config.with_overrides(overrides or {}),
-                        self.variants, self.descriptions, self.variant, self.source)
+        overrides = overrides or {}
+        return replace(self, steps=self.steps if steps is None else steps,
+                       seed=self.seed if seed is None else seed,
+                       config=self.config.with_overrides(overrides),
+                       overrides={**self.overrides, **overrides})
 
     def to_toml(self) -> str:
         """The fully resolved scenario as TOML text (no variants: they are applied)."""

@@ -5,7 +5,8 @@ late level) short 0.020 ± 0.005, medium 0.069 ± 0.010, long 0.140 ± 0.020;
 late standard deviation of need short 0.0069, long 0.0197; share of the
 detrended variance at the dominant period short 0.28 ± 0.08, long 0.50 ± 0.17,
 with the long-delay period 64 ± 7 steps (about four times the 16-step loop
-delay, as for a delayed negative-feedback loop).
+delay of the locally decided half of the response, the centrally decided half
+waits 3 steps more; as for a delayed negative-feedback loop).
 """
 
 import numpy as np
@@ -39,7 +40,7 @@ def test_long_delay_has_a_clear_dominant_period(metrics):
     share = metrics["need_peak_share"].mean()
     assert share["long"] > share["short"] + 0.1
     period = metrics["need_period"].median()["long"]
-    loop_delay = 10 + 5 + 1  # monitor + execute + the one step of any loop
+    loop_delay = 10 + 5 + 1  # monitor + execute + the one step of any loop (local half)
     assert 2 * loop_delay <= period <= 8 * loop_delay
 
 

@@ -164,6 +164,16 @@ def test_variants_are_parsed_and_applied(tmp_path):
     assert sc.with_variant("soft").config.plan.soft_share == 1.0
 
 
+def test_set_values_win_over_every_variant(tmp_path):
+    sc = load_scenario(write(tmp_path, VARIANTS)).with_changes(
+        overrides={"monitor.delay": 2, "plan.capacity": 0.9})
+    for name in ("soft", "slow"):
+        v = sc.with_variant(name)
+        assert (v.config.monitor.delay, v.config.plan.capacity) == (2, 0.9)
+    assert sc.with_variant("slow").config.execute.delay == 4  # the variant's other values stay
+    assert sc.with_variant("soft").config.plan.soft_share == 1.0
+
+
 def test_unknown_variant_suggests_a_declared_one(tmp_path):
     sc = load_scenario(write(tmp_path, VARIANTS))
     with pytest.raises(ScenarioError, match=re.escape("has no variant 'slwo' (did you mean 'slow'?)")):
