@@ -7,8 +7,9 @@ Three things live here:
 * a short **history** of system-level figures (estimated tension, observed
   expression, faults, crises, costs), which they read to judge performance;
 * a **learned response model**: an online least-squares estimate, with
-  forgetting, of how a unit of each lever changes the loop's objective in a
-  district one step later. It is fitted on district aggregates only.
+  forgetting, of how a unit of each lever delivered to a district goes
+  with the change in the loop's objective there as the loop next sees it
+  (through the monitor's delay). It is fitted on district aggregates only.
 """
 
 from __future__ import annotations

@@ -158,7 +158,9 @@ class GovernanceModel(mesa.Model):
 
         # 5. Knowledge
         self.cost = self._spent(settings)
-        self.knowledge.learn(self.optimizing.objective(a), self.plan.accommodate, self.plan.constrain)
+        # the levers that reached the districts this step, not the plan still on its way
+        self.knowledge.learn(self.optimizing.objective(a), self.delivery.accommodate,
+                             self.delivery.constrain)
         self.knowledge.remember(Record(
             tension=a.system_tension,
             observed_expression=float(a.expression.mean()),
