@@ -1,0 +1,79 @@
+"""Goodhart's law (DESIGN.md §3.5), shown over 10 seeds.
+
+Self-optimizing shifts the lever mix towards whichever lever its learned
+estimate says lowers its objective more; the variants differ only in the
+objective: the loop's tension estimate, or the observed expression alone.
+
+Measured when written (10 seeds, mean ± sd of per-run means over the last 75
+of 300 steps; the same seeds for both variants):
+tension:  soft_share 0.80 ± 0.08, observed expression 0.406 ± 0.097,
+          latent 0.683 ± 0.036, need 0.353 ± 0.010, trust 0.631 ± 0.013;
+observed: soft_share 0.56 ± 0.20, observed expression 0.345 ± 0.120,
+          latent 0.839 ± 0.024, need 0.391 ± 0.015, trust 0.554 ± 0.016.
+With other seed sets (scenario seed 100 and 200) the differences were of the
+same size: indicator lower by 0.064 and 0.066, latent higher by 0.185 and
+0.156, trust lower by 0.096 and 0.077. The indicator effect is small next to
+the spread between seeds (single runs of the optimizer differ a lot); the
+effect on the true state is large and consistent.
+With optimizing.enabled = false (mechanism off) the two variants are
+identical runs.
+"""
+
+import numpy as np
+import pytest
+
+from simulator import load_scenario
+from simulator.experiment import compare_variants
+
+SEEDS = 10
+LATE = 75  # the last quarter of the run
+
+
+def measures(frame):
+    late = frame.iloc[-LATE:]
+    return {k: late[k].mean() for k in
+            ("soft_share", "observed_expression", "latent", "need", "trust")}
+
+
+def table(comparison):
+    return {v: {k: np.array([measures(f)[k] for f in frames]) for k in measures(frames[0])}
+            for v, frames in comparison.series.items()}
+
+
+@pytest.fixture(scope="module")
+def scenario():
+    return load_scenario("goodhart")
+
+
+@pytest.fixture(scope="module")
+def runs(scenario):
+    return table(compare_variants(scenario, SEEDS))
+
+
+def test_optimising_the_indicator_moves_the_mix_to_constraint(runs):
+    assert runs["observed"]["soft_share"].mean() < runs["tension"]["soft_share"].mean() - 0.1  # 0.56 vs 0.80
+
+
+def test_the_indicator_improves(runs):
+    proxy, true = runs["observed"], runs["tension"]
+    diff = proxy["observed_expression"] - true["observed_expression"]  # paired by seed
+    assert diff.mean() < -0.03  # measured -0.061
+    assert (diff < 0).mean() >= 0.6
+
+
+def test_while_the_true_state_worsens(runs):
+    proxy, true = runs["observed"], runs["tension"]
+    assert proxy["latent"].mean() > true["latent"].mean() + 0.08  # measured 0.84 vs 0.68
+    assert (proxy["latent"] > true["latent"]).mean() >= 0.9  # paired by seed
+    assert proxy["trust"].mean() < true["trust"].mean() - 0.04  # measured 0.55 vs 0.63
+    assert proxy["need"].mean() > true["need"].mean() + 0.015  # measured 0.39 vs 0.35
+
+
+def test_without_self_optimizing_the_objective_changes_nothing(scenario):
+    """Mechanism off: the objective is only read by self-optimizing."""
+    off = scenario.with_changes(overrides={"optimizing.enabled": False})
+    r = table(compare_variants(off, 3))
+    for key in ("observed_expression", "latent", "trust", "need"):
+        np.testing.assert_array_equal(r["observed"][key], r["tension"][key])
+    # so the divergence asserted above cannot appear
+    assert not r["observed"]["latent"].mean() > r["tension"]["latent"].mean() + 0.08
