@@ -1,8 +1,8 @@
 """The ``govsim`` command line: the only module that parses argv and prints.
 
-Subcommands: ``list``, ``show NAME``, ``run NAME|PATH``. Every error the user
-can fix is reported as one line on stderr with exit status 2, never a
-traceback.
+Subcommands: ``list``, ``show NAME``, ``run NAME|PATH``, ``compare NAME``,
+``sweep NAME|PATH`` and ``sensitivity NAME|PATH``. Every error the user can
+fix is reported as one line on stderr with exit status 2, never a traceback.
 """
 
 from __future__ import annotations
@@ -18,6 +18,9 @@ from typing import Sequence
 
 from . import __version__
 from .config import parse_override
+from .design import SAMPLERS
+from .sweep import FORMATS
+from .engines import ENGINES
 from .errors import GovsimError
 from .parameters import PARAMETERS
 from .scenario import ABOUT_SECTIONS, Scenario, load_scenario, scenario_names
@@ -64,7 +67,48 @@ def _build_parser() -> argparse.ArgumentParser:
                          help="override a parameter in every variant (repeatable)")
     compare.add_argument("--out", type=Path, help="output directory (default: runs/<scenario>-compare-<time>)")
     compare.add_argument("--no-plot", action="store_true", help="skip compare.png")
+
+    sweep = sub.add_parser("sweep", help="run a scenario over a design of parameter points")
+    _common_batch_arguments(sweep)
+    sweep.add_argument("--vary", action="append", default=[], metavar="KEY=SPEC",
+                       help="full factorial: key=start:stop:num or key=v1,v2,... (repeatable)")
+    sweep.add_argument("--design", choices=SAMPLERS, help="a sampled design instead of --vary")
+    sweep.add_argument("--samples", type=int, help="points of a sampled design")
+    sweep.add_argument("--range", dest="ranges", action="append", default=[], metavar="KEY=LO:HI",
+                       help="range of a sampled parameter (repeatable)")
+    sweep.add_argument("--replicates", type=int, default=1, help="seeds per point (default 1)")
+    sweep.add_argument("--metric", dest="metrics", action="append", default=[],
+                       help="metric to keep (repeatable; default: all)")
+    sweep.add_argument("--format", choices=FORMATS, default="csv", help="results table format")
+    sweep.add_argument("--series", action="store_true", help="also keep every run's series")
+
+    sens = sub.add_parser("sensitivity", help="first-order and total Sobol' indices of one metric")
+    _common_batch_arguments(sens)
+    sens.add_argument("--range", dest="ranges", action="append", default=[], metavar="KEY=LO:HI",
+                      required=True, help="range of a parameter (repeatable)")
+    sens.add_argument("--samples", type=int, default=64,
+                      help="base samples N (a power of two; N x (parameters + 2) runs; default 64)")
+    sens.add_argument("--metric", required=True, help="the metric to explain, e.g. expression_late")
+    sens.add_argument("--confidence", type=float, default=0.95, help="bootstrap interval level")
     return parser
+
+
+def _common_batch_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("scenario", help="scenario name or path to a .toml file")
+    p.add_argument("--out", type=Path, help="output directory (default: runs/<scenario>-<command>-<time>)")
+    p.add_argument("--steps", type=int, help="steps per run (default: the scenario's)")
+    p.add_argument("--seed", type=int, help="root seed (default: the scenario's)")
+    p.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE",
+                   help="fixed override for every run (repeatable)")
+    p.add_argument("--variant", help="apply one of the scenario's named variants")
+    p.add_argument("--engine", choices=ENGINES, default="process",
+                   help="serial, process (default: local processes) or dask")
+    p.add_argument("--workers", type=int, help="worker processes (default: the number of cores)")
+    p.add_argument("--scheduler", metavar="tcp://HOST:PORT",
+                   help="an existing Dask scheduler (with --engine dask)")
+    p.add_argument("--resume", action="store_true",
+                   help="finish an interrupted sweep in --out, reusing its finished runs")
+    p.add_argument("--no-plot", action="store_true", help="skip the figure")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -73,7 +117,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = _build_parser().parse_args(argv)
         args.argv = argv
-        handlers = {"list": _list, "show": _show, "run": _run, "compare": _compare}
+        handlers = {"list": _list, "show": _show, "run": _run, "compare": _compare,
+                    "sweep": _sweep, "sensitivity": _sensitivity}
         return handlers[args.command](args)
     except GovsimError as exc:
         print(f"govsim: error: {exc}", file=sys.stderr)
@@ -227,6 +272,106 @@ def _compare(args) -> int:
     shown = table[["variant", *[f"{h}_mean" for h in headline]]].copy()
     shown.columns = ["variant", *headline]
     print(f"means over {args.replicates} seeds:")
+    print(shown.to_string(index=False, float_format=lambda v: f"{v:.3f}"))
+    return 0
+
+
+# -- sweep and sensitivity --------------------------------------------------------------------
+def _batch_spec(args, design) -> "SweepSpec":
+    from .sweep import SweepSpec, check_metrics
+
+    sc = _resolve(args)
+    return SweepSpec(scenario=sc.name, variant=sc.variant, base=dict(sc.config), steps=sc.steps,
+                     root_seed=sc.seed, replicates=args.replicates, design=design,
+                     metrics=check_metrics(args.metrics), keep_series=args.series)
+
+
+def _start_batch(args, spec, kind: str):
+    """Run the sweep of ``spec`` with a progress bar; return the report and directory."""
+    from .output import default_run_dir
+    from .sweep import run_sweep
+
+    if args.workers is not None and args.workers < 1:
+        raise _UsageError(f"--workers must be an integer >= 1, got {args.workers}")
+    out = args.out or default_run_dir(f"{spec.scenario}-{kind}")
+    if spec.design.note:
+        print(f"note: {spec.design.note}")
+    bar = None
+    if sys.stderr.isatty():
+        from tqdm import tqdm
+        bar = tqdm(total=spec.runs, desc="runs", unit="run", smoothing=0.1)
+
+    def progress(done: int, total: int) -> None:
+        if bar is not None:
+            bar.n = done
+            bar.refresh()
+
+    report = run_sweep(spec, out, engine=args.engine, workers=args.workers,
+                       scheduler=args.scheduler, resume=args.resume, fmt=getattr(args, "format", "csv"),
+                       command=["govsim", *args.argv], progress=progress)
+    if bar is not None:
+        bar.close()
+    print(f"wrote {out}/  {report.line()}")
+    if report.failed:
+        print(f"  {len(report.failed)} runs raised; see {out}/failures.jsonl")
+    return report, out
+
+
+def _sweep(args) -> int:
+    from .design import factorial, parse_range, parse_vary, sampled
+
+    if args.replicates < 1:
+        raise _UsageError(f"--replicates must be an integer >= 1, got {args.replicates}")
+    if args.design:
+        if args.vary:
+            raise _UsageError("use either --vary (factorial) or --design with --range, not both")
+        if args.samples is None:
+            raise _UsageError(f"--design {args.design} needs --samples N")
+        seed = args.seed if args.seed is not None else load_scenario(args.scenario).seed
+        design = sampled(args.design, args.samples, [parse_range(r) for r in args.ranges], seed)
+    else:
+        if args.ranges or args.samples is not None:
+            raise _UsageError("--range and --samples belong to a sampled design: add --design lhs|sobol|halton")
+        design = factorial([parse_vary(v) for v in args.vary])
+    spec = _batch_spec(args, design)
+    report, out = _start_batch(args, spec, "sweep")
+    if not args.no_plot and report.computed + report.reused:
+        from .plotting import SWEEP_METRICS, save_figure, sweep_figure
+        from .sweep import load_results
+
+        metrics = list(args.metrics) or list(SWEEP_METRICS)
+        fig = sweep_figure(load_results(out), spec.design.keys, metrics, f"Sweep of {spec.scenario}")
+        if fig is not None:
+            save_figure(fig, out / "sweep.png")
+            print(f"  figure: {out}/sweep.png")
+    return 1 if report.interrupted else 0
+
+
+def _sensitivity(args) -> int:
+    from .design import parse_range
+    from .output import write_csv
+    from .sensitivity import saltelli_design, sobol_table
+    from .sweep import load_results
+
+    if not 0.5 <= args.confidence < 1:
+        raise _UsageError(f"--confidence must be in [0.5, 1), got {args.confidence}")
+    args.replicates, args.series, args.format = 1, False, "csv"
+    args.metrics = [args.metric]
+    seed = args.seed if args.seed is not None else load_scenario(args.scenario).seed
+    design, n = saltelli_design([parse_range(r) for r in args.ranges], args.samples, seed)
+    spec = _batch_spec(args, design)
+    report, out = _start_batch(args, spec, "sensitivity")
+    if report.interrupted:
+        return 1
+    table = sobol_table(load_results(out), args.metric, design.keys, n, args.confidence, seed=seed)
+    write_csv(out / "sensitivity.csv", table)
+    if not args.no_plot:
+        from .plotting import save_figure, sensitivity_figure
+        save_figure(sensitivity_figure(table, args.metric, f"What drives {args.metric} in "
+                                       f"{spec.scenario}? ({n} x ({len(design.keys)} + 2) runs)"),
+                    out / "sensitivity.png")
+    print(f"Sobol' indices of {args.metric} ({args.confidence:.0%} bootstrap intervals):")
+    shown = table.copy()
     print(shown.to_string(index=False, float_format=lambda v: f"{v:.3f}"))
     return 0
 

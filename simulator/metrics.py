@@ -10,12 +10,22 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-__all__ = ["summarize", "recovery_time", "oscillation", "MAIN_SERIES"]
+__all__ = ["summarize", "recovery_time", "oscillation", "MAIN_SERIES", "METRICS"]
 
 #: Series whose late-run level and maximum are reported.
 MAIN_SERIES: tuple[str, ...] = (
     "need", "trust", "grievance", "latent", "expression",
     "observed_expression", "observability_gap", "participation", "alignment", "cost",
+)
+
+
+#: Every metric :func:`summarize` reports, in its order.
+METRICS: tuple[str, ...] = (
+    "steps",
+    *(f"{name}_{kind}" for name in MAIN_SERIES for kind in ("late", "final", "max")),
+    "need_sd_late", "need_period", "need_peak_share",
+    "faults_mean", "repairs_total", "crisis_share", "shocks", "collapsed", "collapse_step",
+    "recovery_time",
 )
 
 
