@@ -40,6 +40,12 @@ class Design:
     keys: tuple[str, ...]          # the varied parameters, in column order
     points: tuple[dict[str, Any], ...]
     note: str = ""                 # anything the user should be told (e.g. rounding)
+    #: per point, the point whose random numbers it shares (common random numbers);
+    #: empty: every point has its own
+    seed_points: tuple[int, ...] = ()
+
+    def seed_point(self, point: int) -> int:
+        return self.seed_points[point] if self.seed_points else point
 
     def rows(self) -> list[dict[str, Any]]:
         """``design.csv`` rows: the point index and its values."""

@@ -4,18 +4,22 @@ The design is Saltelli's: two independent quasi-random matrices ``A`` and
 ``B`` of ``n`` points over the ranges (``n`` a power of two), and for each
 parameter ``i`` the matrix ``AB_i``, which is ``A`` with column ``i`` taken
 from ``B``; ``n (d + 2)`` runs in all. The runs go through the ordinary
-sweep machinery (same engines, same resume), one replicate per point, so
-each point has its own seed and the run-to-run noise of the model counts as
-variance no parameter explains (it lowers the first-order indices).
+sweep machinery (same engines, same resume), one replicate per point. Row
+``j`` of ``A``, ``B`` and every ``AB_i`` share their random numbers (common
+random numbers), so a parameter that does nothing gets indices of exactly
+zero; the model's run-to-run noise still counts as variance no parameter
+explains.
 ``scipy.stats.sobol_indices`` turns the evaluations into first-order and
 total indices, and its bootstrap gives their confidence intervals.
 """
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
-from scipy.stats import qmc, sobol_indices
+from scipy.stats import DegenerateDataWarning, qmc, sobol_indices
 
 from .design import Design
 from .errors import GovsimError
@@ -55,7 +59,10 @@ def saltelli_design(ranges: list[tuple[str, float, float]], samples: int, seed: 
             point[key] = validate_value(key, v)
         points.append(point)
     note = "; ".join(x for x in (note, f"{n} x ({d} + 2) = {n * (d + 2)} runs") if x)
-    return Design("saltelli", tuple(keys), tuple(points), note), n
+    # common random numbers: row j of A, B and every AB_i runs with the same seed, so
+    # that differences between them come from the parameters, not from the noise
+    seed_points = tuple(j % n for j in range(len(points)))
+    return Design("saltelli", tuple(keys), tuple(points), note, seed_points), n
 
 
 def sobol_table(results: pd.DataFrame, metric: str, keys: tuple[str, ...], n: int,
@@ -76,9 +83,13 @@ def sobol_table(results: pd.DataFrame, metric: str, keys: tuple[str, ...], n: in
                    "f_AB": f[2 * n:].reshape(d, 1, n)}
     rng = np.random.default_rng(seed)
     result = sobol_indices(func=evaluations, n=n, rng=rng)
-    boot = result.bootstrap(confidence_level=confidence, n_resamples=resamples)
+    # a parameter that does nothing has indices of exactly zero in every resample;
+    # the interval of such a constant is undefined (0/0), and we report it as the value
+    with np.errstate(invalid="ignore", divide="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", DegenerateDataWarning)
+        boot = result.bootstrap(confidence_level=confidence, n_resamples=resamples)
     # one output: scipy returns 1-D arrays of length d
-    return pd.DataFrame({
+    table = pd.DataFrame({
         "parameter": list(keys),
         "first_order": np.ravel(result.first_order),
         "first_order_low": np.ravel(boot.first_order.confidence_interval.low),
@@ -87,3 +98,8 @@ def sobol_table(results: pd.DataFrame, metric: str, keys: tuple[str, ...], n: in
         "total_low": np.ravel(boot.total_order.confidence_interval.low),
         "total_high": np.ravel(boot.total_order.confidence_interval.high),
     })
+    for name in ("first_order", "total"):
+        for side in ("low", "high"):
+            column = f"{name}_{side}"
+            table[column] = table[column].fillna(table[name])
+    return table

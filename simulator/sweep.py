@@ -14,7 +14,8 @@ A sweep directory holds::
 
 Run ``r`` of the sweep is replicate ``r % replicates`` of point
 ``r // replicates``. Its random generator depends only on the root seed and
-those two numbers (see :mod:`simulator.task`), so the results do not depend
+those two numbers (see :mod:`simulator.task`; a design may let points share
+their random numbers, as the sensitivity design does), so the results do not depend
 on the engine, the number of workers or the order runs finish in. After an
 interruption (Ctrl-C, ``kill -9``, a lost node), running the same command
 with ``--resume`` reuses every run with a record and computes the rest; a
@@ -94,7 +95,8 @@ class SweepSpec:
             "scenario": self.scenario, "variant": self.variant, "steps": self.steps,
             "root_seed": self.root_seed, "replicates": self.replicates,
             "design": {"kind": self.design.kind, "keys": list(self.design.keys),
-                       "points": [dict(p) for p in self.design.points]},
+                       "points": [dict(p) for p in self.design.points],
+                       "seed_points": list(self.design.seed_points)},
             "metrics": list(self.metrics), "keep_series": self.keep_series,
             "base": dict(self.base),
         }
@@ -106,6 +108,7 @@ class SweepSpec:
     def task(self, run_id: int) -> RunTask:
         point, replicate = divmod(run_id, self.replicates)
         return RunTask(run_id=run_id, point=point, replicate=replicate, root_seed=self.root_seed,
+                       seed_point=self.design.seed_point(point),
                        steps=self.steps, parameters={**self.base, **self.design.points[point]},
                        keep_series=self.keep_series)
 
@@ -243,7 +246,7 @@ def _write_run(out: Path, spec: SweepSpec, task: RunTask, result: RunResult) -> 
         write_csv(out / "series" / f"run-{task.run_id:06d}.csv", result.series)
     write_json(_record_path(out, task.run_id), {
         "run_id": task.run_id, "point": task.point, "replicate": task.replicate,
-        "root_seed": task.root_seed, "spawn_key": [task.point, task.replicate],
+        "root_seed": task.root_seed, "spawn_key": [task.seed_point, task.replicate],
         "seconds": result.seconds,
         "parameters": {k: task.parameters[k] for k in spec.design.keys},
         "metrics": {k: result.metrics[k] for k in spec.metrics},
@@ -254,7 +257,7 @@ def _write_run(out: Path, spec: SweepSpec, task: RunTask, result: RunResult) -> 
 def _write_failure(out: Path, task: RunTask, error: BaseException) -> None:
     write_json(_record_path(out, task.run_id, error=True), {
         "run_id": task.run_id, "point": task.point, "replicate": task.replicate,
-        "root_seed": task.root_seed, "spawn_key": [task.point, task.replicate],
+        "root_seed": task.root_seed, "spawn_key": [task.seed_point, task.replicate],
         "error": f"{type(error).__name__}: {error}",
         "traceback": "".join(traceback.format_exception(error)),
         "time": _now(),

@@ -39,6 +39,7 @@ class RunTask:
     steps: int
     parameters: dict[str, Any]   # every parameter's value for this run
     keep_series: bool = False
+    seed_point: int | None = None  # whose random numbers this run uses (default: its point)
     fail_at_step: int | None = None  # tests only: raise at this step, as a broken run would
 
 
@@ -60,7 +61,8 @@ def execute(task: RunTask) -> RunResult:
 
     started = time.perf_counter()
     model = GovernanceModel(config=Config(task.parameters), steps=task.steps,
-                            rng=seed_sequence(task.root_seed, task.point, task.replicate))
+                            rng=seed_sequence(task.root_seed, task.point if task.seed_point is None
+                                              else task.seed_point, task.replicate))
     for step in range(task.steps):
         if task.fail_at_step is not None and step == task.fail_at_step:
             raise InjectedFailure(f"run {task.run_id} was told to fail at step {step}")

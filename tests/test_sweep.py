@@ -1,0 +1,197 @@
+"""Sweeps: machine-independent seeds, engines, resume after kill -9, failures, errors."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from simulator import load_scenario
+from simulator.cli import main
+from simulator.design import factorial, parse_vary
+from simulator.metrics import METRICS
+from simulator.sweep import SweepSpec, load_results, run_sweep
+from simulator.task import execute, seed_sequence
+
+SMALL = {"society.agents": 900, "society.districts_per_side": 4}
+
+
+def spec(replicates=2, steps=30, vary=("plan.capacity=0.2,0.6", "plan.soft_share=0,1"), **kw):
+    base = dict(load_scenario("baseline").config) | SMALL
+    design = factorial([parse_vary(v) for v in vary])
+    return SweepSpec("baseline", None, base, steps, 42, replicates, design, **kw)
+
+
+def test_run_ids_points_and_seeds():
+    s = spec(replicates=3)
+    assert s.runs == 4 * 3
+    t = s.task(7)
+    assert (t.point, t.replicate) == (2, 1)
+    assert t.parameters["plan.capacity"] == 0.6 and t.parameters["plan.soft_share"] == 0.0
+    assert t.parameters["society.agents"] == 900
+    # the seed material depends on root seed, point and replicate only
+    a, b = seed_sequence(42, 2, 1), seed_sequence(42, 2, 1)
+    assert a.generate_state(4).tolist() == b.generate_state(4).tolist()
+    assert seed_sequence(42, 2, 0).generate_state(4).tolist() != a.generate_state(4).tolist()
+
+
+def test_a_task_gives_the_same_result_wherever_it_runs():
+    s = spec()
+    first, again = execute(s.task(5)), execute(s.task(5))
+    np.testing.assert_array_equal(list(first.metrics.values()), list(again.metrics.values()))
+    # replicates are not copies of each other
+    assert execute(s.task(4)).metrics["need_late"] != first.metrics["need_late"]
+
+
+@pytest.fixture(scope="module")
+def serial(tmp_path_factory):
+    out = tmp_path_factory.mktemp("sweeps") / "serial"
+    report = run_sweep(spec(), out, engine="serial")
+    assert (report.computed, report.reused, report.failed) == (8, 0, [])
+    return out
+
+
+def test_output_files_and_tidy_results(serial):
+    manifest = json.loads((serial / "manifest.json").read_text())
+    assert manifest["spec_hash"] == spec().digest() and manifest["runs"] == 8
+    assert manifest["engine"] == "serial" and manifest["started"] and manifest["finished"]
+    assert manifest["govsim_version"]
+    design = pd.read_csv(serial / "design.csv")
+    assert list(design.columns) == ["point", "plan.capacity", "plan.soft_share"] and len(design) == 4
+    results = load_results(serial)
+    assert list(results["run_id"]) == list(range(8))
+    assert list(results.columns[:5]) == ["run_id", "point", "replicate", "root_seed", "spawn_key"]
+    assert set(METRICS) <= set(results.columns)
+    assert (results["spawn_key"] == [f"{p}-{r}" for p in range(4) for r in range(2)]).all()
+    assert (serial / "failures.jsonl").read_text() == ""
+    assert len(list((serial / "runs").glob("run-*.json"))) == 8
+    # the design acts: more capacity, all accommodation, less need than little capacity, no accommodation
+    need = results.groupby("point")["need_late"].mean()
+    assert need[3] < need[0]
+
+
+@pytest.mark.parametrize(("engine", "workers"), [("process", 2), ("dask", 2)])
+def test_every_engine_gives_the_same_results(serial, tmp_path, engine, workers):
+    out = tmp_path / engine
+    report = run_sweep(spec(), out, engine=engine, workers=workers)
+    assert report.computed == 8
+    pd.testing.assert_frame_equal(load_results(out), load_results(serial))
+
+
+def test_a_run_that_raises_is_reported_and_the_sweep_goes_on(serial, tmp_path):
+    out = tmp_path / "failing"
+    report = run_sweep(spec(), out, engine="process", workers=2, failing={3: 10, 6: 0})
+    assert report.computed == 6 and sorted(report.failed) == [3, 6]
+    failures = [json.loads(line) for line in (out / "failures.jsonl").read_text().splitlines()]
+    assert sorted(f["run_id"] for f in failures) == [3, 6]
+    assert all("InjectedFailure" in f["error"] and f["spawn_key"] for f in failures)
+    assert list(load_results(out)["run_id"]) == [0, 1, 2, 4, 5, 7]
+    # resuming retries only the failed runs; then nothing is missing or duplicated
+    again = run_sweep(spec(), out, engine="serial", resume=True)
+    assert (again.computed, again.reused, again.failed) == (2, 6, [])
+    assert (out / "failures.jsonl").read_text() == ""
+    pd.testing.assert_frame_equal(load_results(out), load_results(serial))
+    assert len(json.loads((out / "manifest.json").read_text())["sessions"]) == 2
+
+
+def test_resume_refuses_a_changed_spec_and_a_rerun_needs_resume(serial):
+    from simulator.errors import OutputError
+
+    with pytest.raises(OutputError, match="exists already; add --resume"):
+        run_sweep(spec(), serial, engine="serial")
+    with pytest.raises(OutputError, match=r"different spec \(changed: replicates\)"):
+        run_sweep(spec(replicates=3), serial, engine="serial", resume=True)
+
+
+def test_series_and_parquet(tmp_path):
+    out = tmp_path / "kept"
+    run_sweep(spec(keep_series=True, vary=("plan.capacity=0.2,0.6",)), out, engine="serial",
+              fmt="parquet")
+    results = load_results(out)
+    assert (out / "results.parquet").exists() and len(results) == 4
+    series = pd.read_csv(out / "series" / "run-000003.csv")
+    assert len(series) == 31 and series["need"].iloc[-25:].mean() == pytest.approx(
+        results.loc[3, "need_late"], rel=0.2)
+
+
+CLI = [sys.executable, "-m", "simulator", "sweep", "baseline", "--vary", "plan.capacity=0.2:0.6:5",
+       "--replicates", "4", "--steps", "120", "--set", "society.agents=2500", "--no-plot"]
+
+
+def test_a_sweep_killed_mid_way_resumes_to_the_same_results(tmp_path):
+    killed, clean = tmp_path / "killed", tmp_path / "clean"
+    proc = subprocess.Popen([*CLI, "--engine", "serial", "--out", str(killed)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    while len(list((killed / "runs").glob("run-*.json"))) < 3:
+        assert proc.poll() is None, "the sweep ended before it could be killed"
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    os.kill(proc.pid, signal.SIGKILL)  # no chance to clean up
+    proc.wait()
+    finished_before = len(list((killed / "runs").glob("run-*.json")))
+    assert 3 <= finished_before < 20
+    assert not (killed / "results.csv").exists()
+    resumed = subprocess.run([*CLI, "--out", str(killed), "--resume", "--workers", "2"],
+                             capture_output=True, text=True, check=True)
+    assert f"{20 - finished_before} computed, {finished_before} reused" in resumed.stdout
+    subprocess.run([*CLI, "--out", str(clean), "--workers", "2"], capture_output=True, check=True)
+    pd.testing.assert_frame_equal(load_results(killed), load_results(clean))
+    assert (killed / "results.csv").read_bytes() == (clean / "results.csv").read_bytes()
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--vary", "plan.capacty=0:1:3"], "unknown parameter 'plan.capacty' (did you mean 'plan.capacity'?)"),
+    (["--vary", "plan.capacity=0:1"], "three parts"),
+    (["--vary", "plan.capacity=0:7:3"], "plan.capacity must be a number in [0, 5]"),
+    (["--design", "lhs", "--samples", "8", "--range", "plan.capacity=0:7"], "outside the declared bounds"),
+    (["--design", "lhs", "--samples", "8"], "needs at least one --range"),
+    (["--design", "lhs", "--range", "plan.capacity=0:1"], "needs --samples"),
+    (["--range", "plan.capacity=0:1"], "add --design"),
+    (["--vary", "plan.gain=1,2", "--design", "lhs", "--samples", "4"], "either --vary"),
+    (["--metric", "expresion_late"], "did you mean 'expression_late'"),
+    (["--replicates", "0"], "--replicates must be an integer >= 1"),
+    (["--engine", "cloud"], "invalid choice: 'cloud'"),
+    (["--set", "plan.policy=magic"], "plan.policy must be one of"),
+])
+def test_bad_input_is_one_clear_line_and_status_2(tmp_path, capsys, args, message):
+    status = main(["sweep", "baseline", "--out", str(tmp_path / "x"), *args])
+    err = capsys.readouterr().err
+    assert status == 2
+    assert err.startswith("govsim: error:") and err.count("\n") == 1, err
+    assert message in err
+    assert not (tmp_path / "x").exists()  # nothing was started
+
+
+def test_dask_engine_without_dask_says_how_to_install(tmp_path, capsys, monkeypatch):
+    monkeypatch.setitem(sys.modules, "dask.distributed", None)  # as if not installed
+    status = main(["sweep", "baseline", "--engine", "dask", "--steps", "5",
+                   "--set", "society.agents=400", "--out", str(tmp_path / "d"), "--no-plot"])
+    assert status == 2
+    assert "pip install 'govsim[cluster]'" in capsys.readouterr().err
+
+
+def test_sweep_cli_writes_a_figure_for_one_and_two_parameters(tmp_path, capsys):
+    for name, vary in [("one", ["--vary", "plan.capacity=0.2,0.5"]),
+                       ("two", ["--vary", "plan.capacity=0.2,0.5", "--vary", "plan.policy=pid,balanced"])]:
+        status = main(["sweep", "baseline", *vary, "--steps", "20", "--engine", "serial",
+                       "--set", "society.agents=400", "--set", "society.districts_per_side=2",
+                       "--out", str(tmp_path / name)])
+        assert status == 0
+        assert (tmp_path / name / "sweep.png").stat().st_size > 10_000
+    assert "4 runs: 4 computed, 0 reused" in capsys.readouterr().out
+
+
+def test_sobol_sample_note_reaches_the_user(tmp_path, capsys):
+    status = main(["sweep", "baseline", "--design", "sobol", "--samples", "3", "--range",
+                   "plan.capacity=0.1:0.9", "--steps", "10", "--engine", "serial", "--no-plot",
+                   "--set", "society.agents=400", "--out", str(tmp_path / "s")])
+    assert status == 0
+    assert "rounded up to 4" in capsys.readouterr().out
+    assert len(load_results(tmp_path / "s")) == 4
