@@ -221,7 +221,7 @@ def test_command_checker_accepts_good_lines(line):
 @pytest.mark.parametrize("line", [
     "govsim run baseline --replicates 3",          # an option run does not have
     "govsim compare",                               # missing the scenario
-    "govsim sweep baseline",                        # no such subcommand
+    "govsim frobnicate baseline",                   # no such subcommand
     "govsim run basline",                           # not one of the eleven
     "govsim run baseline --set plan.gian=3",        # undeclared parameter
     "govsim run baseline --set plan.soft_share=2",  # out of range
