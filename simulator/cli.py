@@ -82,6 +82,14 @@ def _build_parser() -> argparse.ArgumentParser:
     sweep.add_argument("--format", choices=FORMATS, default="csv", help="results table format")
     sweep.add_argument("--series", action="store_true", help="also keep every run's series")
 
+    demo = sub.add_parser("demo", help="the teaching dashboard in a browser (prints its address)")
+    demo.add_argument("scenario", nargs="?", default="baseline", help="scenario name (default baseline)")
+    demo.add_argument("--port", type=int, default=8765, help="port (default 8765)")
+    demo.add_argument("--host", default="127.0.0.1",
+                      help="address to listen on (default 127.0.0.1: this computer only)")
+    demo.add_argument("--play", action="store_true",
+                      help="the student plays the Plan stage, step by step")
+
     sens = sub.add_parser("sensitivity", help="first-order and total Sobol' indices of one metric")
     _common_batch_arguments(sens)
     sens.add_argument("--range", dest="ranges", action="append", default=[], metavar="KEY=LO:HI",
@@ -118,7 +126,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = _build_parser().parse_args(argv)
         args.argv = argv
         handlers = {"list": _list, "show": _show, "run": _run, "compare": _compare,
-                    "sweep": _sweep, "sensitivity": _sensitivity}
+                    "sweep": _sweep, "sensitivity": _sensitivity, "demo": _demo}
         return handlers[args.command](args)
     except GovsimError as exc:
         print(f"govsim: error: {exc}", file=sys.stderr)
@@ -373,6 +381,28 @@ def _sensitivity(args) -> int:
     print(f"Sobol' indices of {args.metric} ({args.confidence:.0%} bootstrap intervals):")
     shown = table.copy()
     print(shown.to_string(index=False, float_format=lambda v: f"{v:.3f}"))
+    return 0
+
+
+# -- demo ------------------------------------------------------------------------------------
+def _demo(args) -> int:
+    from .dashboard import missing_viz
+
+    sc = load_scenario(args.scenario)  # a bad name fails here, before any server starts
+    if not 0 < args.port < 65536:
+        raise _UsageError(f"--port must be in 1..65535, got {args.port}")
+    problem = missing_viz()
+    if problem:
+        raise _UsageError(problem)
+    from .dashboard.server import serve
+
+    if args.host not in ("127.0.0.1", "localhost", "::1"):
+        print(f"govsim: warning: listening on {args.host}: anyone who can reach this computer "
+              "on the network can open the dashboard", file=sys.stderr)
+    shown = "127.0.0.1" if args.host in ("0.0.0.0", "::") else args.host
+    print(f"govsim demo: {sc.title} ({sc.name}{', play the Plan stage' if args.play else ''}) "
+          f"at http://{shown}:{args.port}/  (Ctrl-C stops the server)", flush=True)
+    serve(sc.name, args.host, args.port, args.play)
     return 0
 
 

@@ -1,0 +1,129 @@
+"""The dashboard pages (Solara). ``govsim demo`` serves :func:`Page`.
+
+Which scenario, and whether the student plays the Plan stage, come from
+the environment that ``govsim demo`` sets (``GOVSIM_DEMO_SCENARIO``,
+``GOVSIM_DEMO_PLAY``). Every browser session renders its own ``Page`` and
+so builds its own model: two students on one server never share one.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+
+import solara
+from mesa.visualization import SolaraViz
+from mesa.visualization.utils import update_counter
+
+from ..narrate import describe_step
+from ..scenario import ABOUT_SECTIONS, load_scenario
+from .charts import FELT_AND_SEEN, LEVERS, MAP_QUANTITIES, district_map, district_values, line_chart
+from .controls import DashboardModel, model_params
+
+__all__ = ["Page"]
+
+# large type for a projector; the sidebar (controls) stays compact
+STYLE = """
+.v-application { font-size: 18px; }
+.v-card__title { font-size: 22px !important; }
+.govsim-about p { font-size: 18px; line-height: 1.45; }
+.govsim-stage { font-size: 17px; margin-bottom: 6px; }
+"""
+
+CHART = {"style": "height: 330px; width: 100%;"}
+
+
+def Paragraph(label: str, text: str) -> None:
+    """A paragraph with a bold lead-in (plain HTML: Markdown would fetch KaTeX styles)."""
+    solara.HTML(tag="p", unsafe_innerHTML=f"<b>{html.escape(label)}.</b> {html.escape(' '.join(text.split()))}")
+
+
+def scenario_name() -> str:
+    return os.environ.get("GOVSIM_DEMO_SCENARIO", "baseline")
+
+
+def About(model):
+    """The scenario's question and about text."""
+    sc = load_scenario(scenario_name())
+    with solara.Card(sc.title, classes=["govsim-about"]) as card:
+        Paragraph("Question", sc.question)
+        if "what_to_notice" in sc.about:
+            Paragraph("What to notice", sc.about["what_to_notice"])
+        with solara.Details("More about this scenario"):
+            for section in ABOUT_SECTIONS:
+                if section in sc.about and section != "what_to_notice":
+                    Paragraph(section.replace("_", " ").capitalize(), sc.about[section])
+    return card
+
+
+def DistrictMap(model):
+    """The districts coloured by a quantity the instructor picks."""
+    quantity = solara.use_reactive("tension")
+    with solara.Card("Districts") as card:
+        solara.Select("Colour districts by", value=quantity, values=list(MAP_QUANTITIES))
+        solara.FigureEcharts(district_map(district_values(model, quantity.value), quantity.value,
+                                          model.steps), attributes=CHART)
+        solara.Text(MAP_QUANTITIES[quantity.value])
+    return card
+
+
+def FeltAndSeen(model):
+    frame = model.series()
+    with solara.Card("What is felt and what is seen") as card:
+        solara.FigureEcharts(line_chart(frame, FELT_AND_SEEN, "share of agents", ymax=1.0),
+                             attributes=CHART)
+    return card
+
+
+def Levers(model):
+    frame = model.series()
+    with solara.Card("Lever allocation") as card:
+        solara.FigureEcharts(line_chart(frame, LEVERS, "delivered per district"), attributes=CHART)
+    return card
+
+
+def MapeK(model):
+    """What each stage saw and decided on the last step, in words."""
+    with solara.Card(f"The loop at step {model.steps}") as card:
+        if model.steps == 0:
+            Paragraph("Not started", "Press Step or ▶: the loop has not acted yet.")
+        else:
+            for stage, text in describe_step(model).items():
+                Paragraph(stage, text)
+    return card
+
+
+@solara.component
+def Panels(model):
+    """The main area: two columns of cards, redrawn after every step."""
+    update_counter.get()  # Mesa's controller bumps this after each step
+    with solara.Columns([1, 1]):
+        with solara.Column():
+            About(model)
+            DistrictMap(model)
+        with solara.Column():
+            MapeK(model)
+            FeltAndSeen(model)
+            Levers(model)
+
+
+@solara.component
+def Demo():
+    sc = load_scenario(scenario_name())
+    first = solara.use_memo(lambda: DashboardModel(scenario=sc.name, seed=sc.seed), [])
+    model = solara.use_reactive(first)  # this session's model; Reset replaces it
+    solara.Style(STYLE)
+    # Mesa's SolaraViz gives the app bar, the controls (play, pause, step, reset) and the
+    # parameter inputs; the panels are laid out here, in plain columns
+    SolaraViz(model, components=[], model_params=model_params(sc), name=f"govsim · {sc.title}",
+              play_interval=200)
+    Panels(model.value)
+
+
+@solara.component
+def Page():
+    if os.environ.get("GOVSIM_DEMO_PLAY") == "1":
+        from .play_page import PlayPage
+        PlayPage()
+    else:
+        Demo()
