@@ -58,6 +58,8 @@ def _build_parser() -> argparse.ArgumentParser:
     run.add_argument("--variant", help="apply one of the scenario's named variants")
     run.add_argument("--out", type=Path, help="output directory (default: runs/<scenario>-<time>)")
     run.add_argument("--no-plot", action="store_true", help="skip dashboard.png")
+    run.add_argument("--animate", action="store_true",
+                     help="also write animation.gif: the district map beside the series")
     compare = sub.add_parser("compare", help="run every variant of a scenario over several seeds, side by side")
     compare.add_argument("scenario", help="scenario name or path to a .toml file")
     compare.add_argument("--replicates", type=int, default=10, help="seeds per variant (default 10)")
@@ -205,7 +207,7 @@ def _run(args) -> int:
     started = datetime.now(timezone.utc)
     with RunDirectory(out) as run_dir:
         model = GovernanceModel(scenario=sc, seed=sc.seed)
-        _advance(model, sc.steps)
+        maps = _advance(model, sc.steps, keep_maps=args.animate)
         series = model.series()
         summary = summarize(series)
         folder = run_dir.staging
@@ -229,8 +231,12 @@ def _run(args) -> int:
             from .plotting import dashboard_figure, save_figure
             subtitle = f"seed {sc.seed}" + (f", variant {sc.variant}" if sc.variant else "")
             save_figure(dashboard_figure(series, sc.title, subtitle), folder / "dashboard.png")
+        if args.animate:
+            from .plotting import save_animation
+            save_animation(maps, series, f"{sc.title}: share expressing by district",
+                           folder / "animation.gif")
     print(f"wrote {out}/ (series.csv, summary.json, scenario.toml"
-          f"{'' if args.no_plot else ', dashboard.png'})")
+          f"{'' if args.no_plot else ', dashboard.png'}{', animation.gif' if args.animate else ''})")
     print(f"  expression {summary['expression_late']:.3f}  trust {summary['trust_late']:.3f}  "
           f"need {summary['need_late']:.3f}  faults/step {summary['faults_mean']:.1f}  "
           f"collapsed {'yes' if summary['collapsed'] else 'no'}  (late-run means)")
@@ -406,11 +412,29 @@ def _demo(args) -> int:
     return 0
 
 
-def _advance(model, steps: int) -> None:
-    """Step the model, with a progress bar when a person is watching."""
-    if sys.stderr.isatty() and steps * model.society.n > 5_000_000:
-        from tqdm import tqdm
-        for _ in tqdm(range(steps), desc="steps", unit="step", leave=False):
-            model.step()
-    else:
+def _advance(model, steps: int, keep_maps: bool = False) -> list:
+    """Step the model, with a progress bar when a person is watching.
+
+    With ``keep_maps``, returns the share expressing per district (a k x k
+    grid) at every step, for the animation.
+    """
+    k = model.grid.k
+    maps = []
+
+    def snapshot() -> None:
+        if keep_maps:
+            maps.append(model.society.state.expression.reshape(k, k).copy())
+
+    snapshot()
+    watched = sys.stderr.isatty() and steps * model.society.n > 5_000_000
+    if not (keep_maps or watched):
         model.run(steps)
+        return maps
+    ticks = range(steps)
+    if watched:
+        from tqdm import tqdm
+        ticks = tqdm(ticks, desc="steps", unit="step", leave=False)
+    for _ in ticks:
+        model.step()
+        snapshot()
+    return maps

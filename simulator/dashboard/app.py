@@ -26,8 +26,7 @@ __all__ = ["Page"]
 STYLE = """
 .v-application { font-size: 18px; }
 .v-card__title { font-size: 22px !important; }
-.govsim-about p { font-size: 18px; line-height: 1.45; }
-.govsim-stage { font-size: 17px; margin-bottom: 6px; }
+.v-card p { font-size: 18px; line-height: 1.45; }
 """
 
 CHART = {"style": "height: 330px; width: 100%;"}
@@ -45,7 +44,7 @@ def scenario_name() -> str:
 def About(model):
     """The scenario's question and about text."""
     sc = load_scenario(scenario_name())
-    with solara.Card(sc.title, classes=["govsim-about"]) as card:
+    with solara.Card(sc.title) as card:
         Paragraph("Question", sc.question)
         if "what_to_notice" in sc.about:
             Paragraph("What to notice", sc.about["what_to_notice"])
