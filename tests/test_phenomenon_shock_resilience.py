@@ -1,0 +1,50 @@
+"""Resilience to shocks (DESIGN.md §3.7), shown over 10 seeds.
+
+Three shocks (steps 60, 140, 220). Measured when written (10 seeds): runs that
+collapse, protected 1 of 10 and unprotected 9 of 10; highest expression after
+the first shock 0.28 ± 0.08 and 0.44 ± 0.04. With protecting.reserve=0 the
+switch changes nothing.
+"""
+
+import numpy as np
+import pytest
+
+from simulator import load_scenario
+from simulator.experiment import compare_variants
+
+SEEDS = 10
+
+
+def outcomes(comparison):
+    first = comparison.scenario.config["shock.at_step"]
+    return {v: {"collapsed": np.array([r["collapsed"].any() for r in runs]),
+                "peak": np.array([r["expression"].iloc[first:].max() for r in runs]),
+                "mobilised": np.array([r["mobilise"].max() for r in runs])}
+            for v, runs in comparison.series.items()}
+
+
+@pytest.fixture(scope="module")
+def runs():
+    return outcomes(compare_variants(load_scenario("shock_resilience"), SEEDS))
+
+
+def test_self_protection_makes_collapse_much_rarer(runs):
+    protected = int(runs["protected"]["collapsed"].sum())
+    unprotected = int(runs["unprotected"]["collapsed"].sum())
+    assert unprotected >= 7           # measured 9 of 10
+    assert protected <= 3             # measured 1 of 10
+    assert unprotected - protected >= 5
+
+
+def test_the_reserve_is_what_absorbs_the_shock(runs):
+    assert (runs["protected"]["mobilised"] > 0.2).all()
+    assert (runs["unprotected"]["mobilised"] == 0).all()
+    assert runs["protected"]["peak"].mean() < runs["unprotected"]["peak"].mean() - 0.08  # 0.28 vs 0.44
+
+
+def test_no_reserve_no_resilience():
+    """Mechanism off: with an empty reserve the switch makes no difference."""
+    sc = load_scenario("shock_resilience").with_changes(overrides={"protecting.reserve": 0.0})
+    o = outcomes(compare_variants(sc, 4))
+    np.testing.assert_array_equal(o["protected"]["collapsed"], o["unprotected"]["collapsed"])
+    np.testing.assert_allclose(o["protected"]["peak"], o["unprotected"]["peak"], atol=0.02)
