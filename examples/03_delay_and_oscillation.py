@@ -1,0 +1,32 @@
+"""Lesson 3: delay causes oscillation.
+
+Covers: Meadows (*Thinking in Systems*) on delays in balancing loops: a loop
+that acts firmly on old information overshoots and hunts. We compare the
+short- and long-delay variants of the delay_oscillation scenario over three
+seeds. What to look for: with long delays, need swings in waves whose period
+is several times the delay, and the overshoot is larger. Runs in about 6
+seconds.
+
+    python examples/03_delay_and_oscillation.py [--out DIR]
+"""
+
+from _lesson import output_dir, report
+
+from simulator import load_scenario
+from simulator.experiment import compare_variants
+from simulator.plotting import compare_figure, save_figure
+
+out = output_dir("03_delay_and_oscillation", __doc__.splitlines()[0])
+comparison = compare_variants(load_scenario("delay_oscillation"), 3, variants=["short", "long"])
+m = comparison.metrics()
+m["overshoot"] = m["need_max"] - m["need_late"]
+means = m.groupby("variant")[["overshoot", "need_sd_late", "need_period"]].mean()
+report(out, {
+    "overshoot_short": float(means.loc["short", "overshoot"]),
+    "overshoot_long": float(means.loc["long", "overshoot"]),
+    "swing_sd_short": float(means.loc["short", "need_sd_late"]),
+    "swing_sd_long": float(means.loc["long", "need_sd_late"]),
+    "period_long_steps": float(means.loc["long", "need_period"]),
+})
+save_figure(compare_figure(comparison), out / "compare.png")
+print(f"figure: {out / 'compare.png'}")

@@ -1,0 +1,32 @@
+"""Lesson 6: blind spots, the observability gap.
+
+Covers: Backer on measurability, and the dialectic Hoffman describes between
+visible control and what it drives out of sight. Visible monitoring chills
+expression: the loop sees less, while latent grievance does not go away.
+What to look for: with heavy monitoring, observed expression is lower but the
+gap between latent and observed ('observability_gap') is much larger. Two
+seeds; runs in about 5 seconds.
+
+    python examples/06_blind_spots.py [--out DIR]
+"""
+
+import numpy as np
+from _lesson import output_dir, report
+
+from simulator import load_scenario
+from simulator.experiment import compare_variants
+from simulator.plotting import compare_figure, save_figure
+
+out = output_dir("06_blind_spots", __doc__.splitlines()[0])
+scenario = load_scenario("blind_spots")
+shock = scenario.config["shock.at_step"]
+comparison = compare_variants(scenario, 2, variants=["light", "heavy"])
+readings = {}
+for variant, runs in comparison.series.items():
+    before = [r.iloc[shock - 50:shock] for r in runs]
+    readings[f"observed_before_shock_{variant}"] = float(np.mean([b["observed_expression"].mean() for b in before]))
+    readings[f"gap_before_shock_{variant}"] = float(np.mean([b["observability_gap"].mean() for b in before]))
+    readings[f"peak_after_shock_{variant}"] = float(np.mean([r["expression"].iloc[shock:].max() for r in runs]))
+report(out, readings)
+save_figure(compare_figure(comparison), out / "compare.png")
+print(f"figure: {out / 'compare.png'}")

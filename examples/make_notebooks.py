@@ -1,0 +1,116 @@
+"""Write the two seminar notebooks (without outputs) from the cells below.
+
+    python examples/make_notebooks.py
+
+Keeping the cells here, as text, makes them easy to review and to diff.
+"""
+
+from pathlib import Path
+
+import nbformat
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+HERE = Path(__file__).resolve().parent
+
+SEMINAR_1 = [
+    ("md", """# Seminar 1: feedback and delay
+
+A synthetic society governed by a MAPE-K loop (Monitor, Analyze, Plan, Execute over shared
+Knowledge). Nothing here is a real country or a real person: every agent is drawn from simple
+distributions and the loop only ever sees district averages.
+
+Work in pairs. Before each code cell, **write down your prediction**; then run it."""),
+    ("code", """import matplotlib
+matplotlib.use("Agg")  # figures are shown with display() below
+from IPython.display import display
+from simulator import GovernanceModel, load_scenario
+from simulator.experiment import compare_variants, run_once
+from simulator.narrate import describe_step
+from simulator.plotting import compare_figure, dashboard_figure"""),
+    ("md", """## 1. One step of the loop
+
+**Predict:** after ten steps, will the loop's picture of expression be higher or lower than the
+truth? Why might it differ at all?"""),
+    ("code", """model = GovernanceModel(scenario="baseline", seed=1, overrides={"society.agents": 2500})
+model.run(10)
+for stage, words in describe_step(model).items():
+    print(f"{stage}: {words}")
+last = model.series().iloc[-1]
+print("true:", round(last["expression"], 3), " seen:", round(last["observed_expression"], 3))"""),
+    ("md", """## 2. Dynamic equilibrium
+
+**Predict:** over 200 steps, will the number of districts in fault go to zero?"""),
+    ("code", """series = run_once(load_scenario("baseline").with_changes(steps=200, overrides={"society.agents": 2500}), seed=2)
+print("steps with at least one fault:", round((series["faults"].iloc[50:] > 0).mean(), 2))
+display(dashboard_figure(series, "Baseline", "seed 2"))"""),
+    ("md", """## 3. Delay
+
+The `delay_oscillation` scenario strips the loop down to one lever and a firm controller.
+**Predict:** what happens to need when the monitor's picture is ten steps old and decisions take
+five more steps to arrive?"""),
+    ("code", """comparison = compare_variants(load_scenario("delay_oscillation"), 2, variants=["short", "long"])
+table = comparison.metrics().groupby("variant")[["need_max", "need_late", "need_period"]].mean()
+print(table.round(3))
+display(compare_figure(comparison))"""),
+    ("md", """**Explain:** why is the period of the waves several times the delay? What would you change
+first: the delay, or how hard the loop reacts (`plan.gain`)? Try it with
+`load_scenario("delay_oscillation").with_changes(overrides={"plan.gain": 5})`."""),
+]
+
+SEMINAR_2 = [
+    ("md", """# Seminar 2: soft and hard, legitimacy and cascades
+
+Hoffman's *Programming China* argues that "soft" and "hard" methods act together. Epstein's
+civil-violence model shows how legitimacy and enforcement shape sudden outbursts. Everything
+here is synthetic and aggregate. **Predict before you run each cell.**"""),
+    ("code", """import matplotlib
+matplotlib.use("Agg")
+import numpy as np
+from IPython.display import display
+from simulator import load_scenario
+from simulator.experiment import compare_variants
+from simulator.plotting import compare_figure"""),
+    ("md", """## 1. One budget, three mixes
+
+Two shocks hit most districts, at steps 40 and 200. **Predict:** which mix quiets the first shock
+fastest? Which survives the second?"""),
+    ("code", """sc = load_scenario("soft_and_hard")
+comparison = compare_variants(sc, 2)
+second = sc.config["shock.at_step"] + sc.config["shock.every"]
+for variant, runs in comparison.series.items():
+    trust = np.mean([r["trust"].iloc[second - 1] for r in runs])
+    collapsed = sum(r["collapsed"].any() for r in runs)
+    print(f"{variant:>20}: trust before the second shock {trust:.2f}, collapsed in {collapsed} of {len(runs)} runs")
+display(compare_figure(comparison))"""),
+    ("md", """**Explain:** where does the constraint-only society's stability go? Look at `trust` and
+`latent` between the shocks."""),
+    ("md", """## 2. A sudden and a gradual loss of legitimacy
+
+Epstein's result: the same total fall in legitimacy causes an outburst when it is sudden, not
+when it is gradual. **Predict** which variant peaks higher."""),
+    ("code", """sc = load_scenario("epstein_civil_violence").with_changes(steps=250)
+comparison = compare_variants(sc, 2, variants=["sudden_fall", "gradual_fall"])
+for variant, runs in comparison.series.items():
+    print(variant, "highest expression:", round(float(np.mean([r["expression"].max() for r in runs])), 2))
+display(compare_figure(comparison))"""),
+    ("md", """**Discuss:** what, in this model, plays the role of "legitimacy"? What does the model leave
+out that a real legitimacy crisis would involve? (See `docs/concepts.md`.)"""),
+]
+
+
+def build(cells) -> nbformat.NotebookNode:
+    nb = new_notebook(cells=[new_markdown_cell(text) if kind == "md" else new_code_cell(text)
+                             for kind, text in cells])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    return nb
+
+
+def main() -> None:
+    for name, cells in (("seminar_1_feedback_and_delay", SEMINAR_1),
+                        ("seminar_2_soft_hard_and_legitimacy", SEMINAR_2)):
+        nbformat.write(build(cells), HERE / f"{name}.ipynb")
+        print(f"wrote {HERE / name}.ipynb")
+
+
+if __name__ == "__main__":
+    main()
