@@ -82,7 +82,7 @@ _DECLARED = [
     _p("society.agents", "int", 10_000, "Number of synthetic agents (population size).", 1, 5_000_000),
     _p("society.density", "float", 1.0, "Share of grid cells occupied by an agent; the grid is sized from agents and density.", 0.05, 1.0),
     _p("society.districts_per_side", "int", 8, "The toroidal grid is split into k x k districts (the grid-management cells).", 1, 64),
-    _p("society.vision", "int", 1, "Radius of the square neighbourhood an agent sees (neighbours' expression, enforcement presence).", 1, 10),
+    _p("society.vision", "int", 1, "Radius of the neighbourhood an agent sees (neighbours' expression, enforcement presence); its shape is society.neighbourhood.", 1, 10),
     _p("society.neighbourhood", "choice", "moore", "Shape of the vision window: a square (moore), a diamond (von_neumann, as Mesa's Epstein example) or the cross of Epstein (2002), vision cells north, south, east and west.", choices=("moore", "von_neumann", "cross")),
     _p("society.mobility", "float", 0.0, "Share of free agents that try to move to an empty cell within vision each step.", 0.0, 1.0),
     _p("society.need_base", "float", 0.25, "Mean of each agent's baseline need (unmet demand with no disturbance).", 0.0, 1.0),
