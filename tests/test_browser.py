@@ -95,6 +95,17 @@ def test_dashboard_renders_steps_and_stays_on_loopback(server, tmp_path):
         shot = tmp_path / "dashboard.png"
         page.screenshot(path=str(shot), full_page=True)
         assert shot.stat().st_size > 50_000
+
+        # a second student (a separate browser session) gets a model of their own
+        other = browser.new_context(viewport={"width": 1600, "height": 1000}).new_page()
+        other.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        other.goto(server)
+        other.get_by_text("Step: 0").wait_for(timeout=60_000)
+        other.wait_for_load_state("networkidle")
+        other.get_by_role("button", name="Step").click()
+        other.get_by_text("Step: 1", exact=True).wait_for(timeout=10_000)
+        page.wait_for_timeout(500)
+        assert page.get_by_text("Step: 5", exact=True).is_visible()  # the first one is untouched
         browser.close()
     assert errors == [], errors
     assert outside == [], outside
