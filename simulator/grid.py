@@ -14,7 +14,8 @@ import math
 
 import numpy as np
 
-__all__ = ["Grid", "box_sum", "cross_sum", "diamond_sum", "neighbourhood_sum"]
+__all__ = ["Grid", "box_sum", "cross_sum", "diamond_sum", "neighbourhood_add",
+           "neighbourhood_sum", "window_offsets"]
 
 
 def box_sum(field: np.ndarray, radius: int, *, out: np.ndarray | None = None,
@@ -82,6 +83,43 @@ def neighbourhood_sum(field: np.ndarray, radius: int, shape: str, *,
     if shape == "cross":
         return cross_sum(field, radius, out=out, work=work)
     return box_sum(field, radius, out=out, work=work)
+
+
+def window_offsets(radius: int, shape: str, side: int) -> tuple[np.ndarray, np.ndarray]:
+    """Row and column offsets of the cells of a vision window, centre included.
+
+    The radius is clipped as in :func:`neighbourhood_sum`, so that no cell
+    of a ``side x side`` torus is counted twice.
+    """
+    r = min(radius, (side - 1) // 2)
+    dy, dx = np.mgrid[-r:r + 1, -r:r + 1]
+    if shape == "von_neumann":
+        keep = np.abs(dy) + np.abs(dx) <= r
+    elif shape == "cross":
+        keep = (dy == 0) | (dx == 0)
+    else:
+        keep = np.ones(dy.shape, dtype=bool)
+    return dy[keep], dx[keep]
+
+
+def neighbourhood_add(out: np.ndarray, cells: np.ndarray, weights: np.ndarray,
+                      offsets: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
+    """Add to ``out`` the neighbourhood sum of a field that is ``weights`` at ``cells``, 0 elsewhere.
+
+    ``out`` is a ``side x side`` grid, ``cells`` flat cell indices and
+    ``offsets`` the window from :func:`window_offsets` (windows are
+    symmetric, so each listed cell adds its weight to every cell that sees
+    it). The cost grows with ``cells.size`` times the window, not with the
+    grid: for a few changed cells it is much cheaper than a new sum. With
+    whole-number weights the result equals a full recount exactly.
+    """
+    side = out.shape[0]
+    dy, dx = offsets
+    y, x = np.divmod(cells, side)
+    seen_from = ((y[:, None] + dy) % side) * side + (x[:, None] + dx) % side
+    added = np.bincount(seen_from.ravel(), weights=np.repeat(weights, dy.size), minlength=out.size)
+    out += added.reshape(out.shape)
+    return out
 
 
 def _line_sum(a: np.ndarray, r: int, axis: int, out: np.ndarray) -> np.ndarray:

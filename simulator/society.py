@@ -46,7 +46,7 @@ import numpy as np
 
 from .config import Config
 from .contracts import DistrictState, Delivery
-from .grid import Grid, neighbourhood_sum
+from .grid import Grid, neighbourhood_add, neighbourhood_sum, window_offsets
 from .patrols import Patrols
 
 __all__ = ["Society"]
@@ -97,10 +97,12 @@ class Society:
 
         # work arrays, reused every step
         cells = (grid.side, grid.side)
-        self._cells_in, self._cells_work, self._seen, self._patrolled, self._crowd_now = (
-            np.empty(cells, f32) for _ in range(5))
-        self._scratch, self._scratch2 = np.empty(n, f32), np.empty(n, f32)
+        self._cells_in, self._cells_work, self._seen, self._patrolled = (
+            np.empty(cells, f32) for _ in range(4))
+        self._scratch, self._scratch2, self._others = (np.empty(n, f32) for _ in range(3))
+        self._window = window_offsets(s.vision, s.neighbourhood, grid.side)
         self._free = np.ones(n, dtype=bool)  # not removed: kept equal to removal == 0
+        self._joined = np.empty(n, dtype=bool)  # expressers of a contagion round
 
         def spread(mean: float, half: float) -> np.ndarray:
             draw = mean + half * (2.0 * rng.random(n, dtype=f32) - 1.0)
@@ -255,9 +257,14 @@ class Society:
         watched = np.add(presence, self._by_district(eyes), out=self._scratch2)
         np.greater(self.grievance, self.threshold, out=self.latent)
         self.latent &= free
+        # seen: expressers within vision of every cell, kept equal to a recount of
+        # self.expressing; after the first round only the few agents who joined
+        # or left are added or taken away, and rounds stop once nobody changes
+        seen = None
         for _ in range(s.contagion_rounds):
-            others = self._at_agents(self._within_vision(self._on_cells(self.expressing), out=self._seen))
-            others -= self.expressing
+            if seen is None:
+                seen = self._within_vision(self._on_cells(self.expressing), out=self._seen)
+            others = np.subtract(self._at_agents(seen), self.expressing, out=self._others)
             # perceived risk p = 1 - exp(-k ratio), net = G - ra p = G - ra + ra exp(-k ratio)
             crowd = np.multiply(others, s.contagion, out=self._scratch)
             crowd += 1.0
@@ -271,8 +278,17 @@ class Society:
             net *= self.risk_aversion
             net += self.grievance
             net -= self.risk_aversion
-            np.greater(net, self.threshold, out=self.expressing)
-            self.expressing &= free
+            joined = np.greater(net, self.threshold, out=self._joined)
+            joined &= free
+            changed = np.flatnonzero(joined != self.expressing)
+            if changed.size == 0:
+                break  # every further round would repeat this one exactly
+            if changed.size * self._window[0].size < self.grid.cells:
+                sign = np.where(joined[changed], 1.0, -1.0)
+                neighbourhood_add(seen, self.position[changed], sign, self._window)
+            else:
+                seen = None  # many changed: a recount is cheaper
+            np.copyto(self.expressing, joined)
         # what was expressed this step, including by those removed for it below
         np.copyto(self.expressed, self.expressing)
 
@@ -280,8 +296,9 @@ class Society:
         # patrol can take about one of the expressers it sees now (Epstein's cops)
         if s.removal_term > 0 and s.removal_rate > 0:
             idx = np.flatnonzero(self.expressing)
-            now = self._within_vision(self._on_cells(self.expressing), out=self._crowd_now)
-            crowd_now = now.reshape(-1)[self.position[idx]]
+            if seen is None:
+                seen = self._within_vision(self._on_cells(self.expressing), out=self._seen)
+            crowd_now = seen.reshape(-1)[self.position[idx]]
             chance = s.removal_rate * presence[idx] / np.maximum(crowd_now, 1)
             hit = idx[rng.random(idx.size) < chance]
             removal[hit] = rng.integers(1, s.removal_term + 1, size=hit.size)
