@@ -112,14 +112,15 @@ def neighbourhood_add(out: np.ndarray, cells: np.ndarray, weights: np.ndarray,
     it). The cost grows with ``cells.size`` times the window, not with the
     grid: for a few changed cells it is much cheaper than a new sum. With
     whole-number weights the result equals a full recount exactly.
+
+    Returns the flat indices of the cells that were added to (with repeats).
     """
     side = out.shape[0]
     dy, dx = offsets
     y, x = np.divmod(cells, side)
-    seen_from = ((y[:, None] + dy) % side) * side + (x[:, None] + dx) % side
-    added = np.bincount(seen_from.ravel(), weights=np.repeat(weights, dy.size), minlength=out.size)
-    out += added.reshape(out.shape)
-    return out
+    seen_from = (((y[:, None] + dy) % side) * side + (x[:, None] + dx) % side).ravel()
+    np.add.at(out.reshape(-1), seen_from, np.repeat(weights.astype(out.dtype), dy.size))
+    return seen_from
 
 
 def _line_sum(a: np.ndarray, r: int, axis: int, out: np.ndarray) -> np.ndarray:
