@@ -1,0 +1,75 @@
+"""The benchmark suite runs and writes the figures it promises.
+
+A smoke run only (``benchmarks/suite.py --quick``: no 1,000,000 agents, no
+Mesa run at 100 x 100, short timings, a tiny sweep). It checks the JSON's shape
+and that each measured figure is a positive number; it never checks a
+timing against a target (timings on a shared machine drift).
+"""
+
+import json
+import math
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+SUITE = Path(__file__).resolve().parent.parent / "benchmarks" / "suite.py"
+
+
+def positive(value) -> bool:
+    return isinstance(value, (int, float)) and math.isfinite(value) and value > 0
+
+
+@pytest.fixture(scope="module")
+def quick(tmp_path_factory):
+    out = tmp_path_factory.mktemp("bench") / "results.json"
+    done = subprocess.run([sys.executable, str(SUITE), "--quick", "--json", str(out)],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    return done.stdout, json.loads(out.read_text())
+
+
+def test_like_for_like_times_both_models_on_the_same_grid(quick):
+    _, data = quick
+    rows = {row["grid"]: row for row in data["like_for_like"]}
+    assert set(rows) == {"40x40", "100x100"}
+    small = rows["40x40"]
+    for who in ("ours", "mesa"):
+        r = small[who]
+        assert r["grid"] == "40x40"
+        assert all(positive(r[k]) for k in ("agents", "citizens", "cops", "ms_per_step", "agent_steps_per_s"))
+        assert r["agents"] == r["citizens"] + r["cops"]
+    # same densities: populations within a few percent of each other
+    assert abs(small["ours"]["agents"] - small["mesa"]["agents"]) < 0.1 * small["mesa"]["agents"]
+    assert positive(small["ratio"])
+    assert positive(rows["100x100"]["ours"]["agent_steps_per_s"])
+
+
+def test_scaling_rows_have_time_and_memory(quick):
+    _, data = quick
+    rows = data["scaling"]
+    assert [r["agents"] for r in rows] == [10_000, 100_000]
+    for r in rows:
+        for key in ("ms_per_step", "agent_steps_per_s", "ratio_to_10k", "peak_bytes_per_agent"):
+            assert positive(r[key]), (key, r)
+
+
+def test_sweep_throughput_on_one_and_two_workers(quick):
+    _, data = quick
+    sweep = data["sweep"]
+    assert sweep["serial"]["workers"] == 1 and sweep["parallel"]["workers"] == 2
+    assert all(positive(sweep[k]) for k in ("runs_per_s_1", "runs_per_s_2", "speedup"))
+
+
+def test_targets_are_reported_with_their_limits(quick):
+    stdout, data = quick
+    targets = data["targets"]
+    assert set(targets) == {"mesa_ratio_100", "step_ratio_1m", "agent_steps_1m",
+                            "bytes_per_agent_1m", "sweep_speedup"}
+    for t in targets.values():
+        assert positive(t["limit"]) and t["kind"] in ("min", "max")
+        assert t["met"] is None if t["value"] is None else isinstance(t["met"], bool)
+    assert "ours/Mesa" in stdout and "twin" in stdout
+    twin = data["twin"]
+    assert positive(twin["bifurcation_scan_200_s"]) if twin["available"] else twin["reason"]
