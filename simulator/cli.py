@@ -60,6 +60,17 @@ def _build_parser() -> argparse.ArgumentParser:
     run.add_argument("--no-plot", action="store_true", help="skip dashboard.png")
     run.add_argument("--animate", action="store_true",
                      help="also write animation.gif: the district map beside the series")
+    run.add_argument("--early-warning", action="store_true",
+                     help="also write early_warning.csv and early_warning.png: rolling variance and "
+                          "lag-1 autocorrelation of one series before its tipping point")
+    run.add_argument("--ew-series", default="observed_expression", metavar="NAME",
+                     help="series for --early-warning (default observed_expression)")
+    run.add_argument("--ew-window", type=int, metavar="W",
+                     help="rolling window in steps (default: half of the stretch before the event)")
+    run.add_argument("--ew-start", type=int, metavar="STEP",
+                     help="first step analysed (default: 50, or a quarter of the run if shorter)")
+    run.add_argument("--ew-event", type=int, metavar="STEP",
+                     help="step of the event (default: the first jump far above the earlier range)")
     compare = sub.add_parser("compare", help="run every variant of a scenario over several seeds, side by side")
     compare.add_argument("scenario", help="scenario name or path to a .toml file")
     compare.add_argument("--replicates", type=int, default=10, help="seeds per variant (default 10)")
@@ -203,6 +214,7 @@ def _run(args) -> int:
     from .output import RunDirectory, default_run_dir, write_csv, write_json, atomic_write_text
 
     sc = _resolve(args)
+    _check_early_warning(args)
     out = args.out or default_run_dir(sc.name)
     started = datetime.now(timezone.utc)
     with RunDirectory(out) as run_dir:
@@ -210,8 +222,11 @@ def _run(args) -> int:
         maps = _advance(model, sc.steps, keep_maps=args.animate)
         series = model.series()
         summary = summarize(series)
+        warning = _early_warning(args, series) if args.early_warning else None
         folder = run_dir.staging
         write_csv(folder / "series.csv", series)
+        if warning is not None:
+            write_csv(folder / "early_warning.csv", warning.to_frame())
         atomic_write_text(folder / "scenario.toml", sc.to_toml())
         write_json(folder / "summary.json", {
             "scenario": sc.name,
@@ -225,22 +240,66 @@ def _run(args) -> int:
             "finished": datetime.now(timezone.utc).isoformat(timespec="seconds"),
             "python": platform.python_version(),
             "metrics": summary,
+            **({"early_warning": warning.summary()} if warning is not None else {}),
             "parameters": dict(sc.config),
         })
         if not args.no_plot:
             from .plotting import dashboard_figure, save_figure
             subtitle = f"seed {sc.seed}" + (f", variant {sc.variant}" if sc.variant else "")
             save_figure(dashboard_figure(series, sc.title, subtitle), folder / "dashboard.png")
+            if warning is not None:
+                from .plotting import early_warning_figure
+                save_figure(early_warning_figure(series, warning, f"{sc.title}: early warning",
+                                                 subtitle), folder / "early_warning.png")
         if args.animate:
             from .plotting import save_animation
             save_animation(maps, series, f"{sc.title}: share expressing by district",
                            folder / "animation.gif")
+    ew_files = "" if warning is None else ", early_warning.csv" + ("" if args.no_plot else ", early_warning.png")
     print(f"wrote {out}/ (series.csv, summary.json, scenario.toml"
-          f"{'' if args.no_plot else ', dashboard.png'}{', animation.gif' if args.animate else ''})")
+          f"{'' if args.no_plot else ', dashboard.png'}{', animation.gif' if args.animate else ''}"
+          f"{ew_files})")
     print(f"  expression {summary['expression_late']:.3f}  trust {summary['trust_late']:.3f}  "
           f"need {summary['need_late']:.3f}  faults/step {summary['faults_mean']:.1f}  "
           f"collapsed {'yes' if summary['collapsed'] else 'no'}  (late-run means)")
+    if warning is not None:
+        print(f"  early warning on {warning.series}, steps {warning.start}-{warning.event - 1} "
+              f"before {'the event at step ' + str(warning.event) if warning.event_found != 'none' else 'the end (no event found)'}: "
+              f"Kendall tau of variance {warning.tau_variance:+.2f}, of lag-1 autocorrelation "
+              f"{warning.tau_autocorrelation:+.2f} (window {warning.window})")
     return 0
+
+
+#: Series ``--ew-series`` accepts: every recorded series but the step counter.
+def _ew_series() -> list[str]:
+    from .recorder import SERIES
+    return [name for name in SERIES if name != "step"]
+
+
+def _check_early_warning(args) -> None:
+    """Reject early-warning options that cannot work, before the run starts."""
+    given = [flag for flag, value in (("--ew-window", args.ew_window), ("--ew-start", args.ew_start),
+                                      ("--ew-event", args.ew_event)) if value is not None]
+    if args.ew_series != "observed_expression":
+        given.insert(0, "--ew-series")
+    if given and not args.early_warning:
+        raise _UsageError(f"{', '.join(given)} only apply with --early-warning")
+    if args.early_warning and args.ew_series not in _ew_series():
+        raise _UsageError(f"--ew-series must be one of {', '.join(_ew_series())}; got {args.ew_series!r}")
+
+
+def _early_warning(args, series):
+    """The early-warning indicators the ``--ew-*`` options ask for."""
+    from .early_warning import early_warning
+    from .errors import ParameterError
+
+    steps = series["step"].to_numpy()
+    start = args.ew_start if args.ew_start is not None else min(50, int(steps[-1]) // 4)
+    try:
+        return early_warning(series[args.ew_series].to_numpy(), series=args.ew_series, steps=steps,
+                             event=args.ew_event, start=start, window=args.ew_window)
+    except ParameterError as exc:
+        raise _UsageError(f"--early-warning: {exc}") from None
 
 
 def _compare(args) -> int:

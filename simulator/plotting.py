@@ -32,7 +32,8 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 __all__ = ["COMPARE_PANELS", "DASHBOARD_COLUMNS", "OKABE_ITO", "SWEEP_METRICS", "compare_figure",
-           "dashboard_figure", "save_animation", "save_figure", "sensitivity_figure", "sweep_figure"]
+           "dashboard_figure", "early_warning_figure", "save_animation", "save_figure",
+           "sensitivity_figure", "sweep_figure"]
 
 #: The Okabe-Ito colour-blind-safe palette, by name.
 OKABE_ITO: dict[str, str] = {
@@ -287,6 +288,70 @@ def sensitivity_figure(table: pd.DataFrame, metric: str, title: str) -> Figure:
     ax.grid(True, axis="y", color="0.85", linewidth=0.8)
     ax.legend(fontsize=LEGEND_SIZE, framealpha=0.9)
     fig.suptitle(title, fontsize=TITLE_SIZE, fontweight="bold")
+    return fig
+
+
+def early_warning_figure(series: pd.DataFrame, warning, title: str, subtitle: str = "") -> Figure:
+    """Early-warning panel: a series, and its rolling variance and lag-1 autocorrelation.
+
+    Parameters
+    ----------
+    series : pandas.DataFrame
+        The run's recorded series (``model.series()``), drawn in full in the
+        top panel for context.
+    warning : simulator.early_warning.EarlyWarning
+        The indicators of one of its columns before the event.
+    title : str
+        The figure's title.
+    subtitle : str, optional
+        A second, smaller line under the title, e.g. ``"seed 1"``.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Three panels sharing the time axis: the series with its trend over
+        the analysed stretch (shaded) and the event; the rolling variance of
+        the residual; its lag-1 autocorrelation. Each indicator's legend
+        carries its Kendall tau.
+    """
+    fig = Figure(figsize=(12.0, 10.0), layout="constrained")
+    FigureCanvasAgg(fig)
+    fig.suptitle(f"{title}\n{subtitle}" if subtitle else title, fontsize=TITLE_SIZE,
+                 fontweight="bold")
+    axes = fig.subplots(3, 1, sharex=True)
+    step = warning.step
+    top = axes[0]
+    top.plot(series["step"].to_numpy(), series[warning.series].to_numpy(dtype=float),
+             color=_C["sky_blue"], linewidth=LINE_WIDTH, label=warning.series, gid=warning.series)
+    top.plot(step, warning.trend, color=_C["black"], linestyle="--", linewidth=LINE_WIDTH,
+             label="trend (Gaussian smooth)", gid="trend")
+    indicators = [
+        (axes[1], warning.variance, warning.tau_variance, "variance", _C["vermillion"],
+         "Rolling variance of the residual", "variance"),
+        (axes[2], warning.autocorrelation, warning.tau_autocorrelation, "autocorrelation",
+         _C["blue"], "Rolling lag-1 autocorrelation of the residual", "autocorrelation"),
+    ]
+    for ax, values, tau, gid, colour, panel, ylabel in indicators:
+        ax.plot(step, values, color=colour, linewidth=LINE_WIDTH, gid=gid,
+                label=f"window {warning.window} steps; Kendall tau {tau:+.2f}")
+        ax.set_ylabel(ylabel, fontsize=LABEL_SIZE)
+        ax.set_title(panel, fontsize=PANEL_TITLE_SIZE, fontweight="bold", loc="left")
+    event = warning.event if warning.event_found != "none" else None
+    for ax in axes:
+        ax.axvspan(warning.start, step[-1], color=_C["yellow"], alpha=0.25, linewidth=0,
+                   gid="stretch", label="analysed stretch" if ax is top else None, zorder=0)
+        if event is not None:
+            ax.axvline(event, color=_C["black"], linestyle=":", linewidth=1.8, gid="event",
+                       label=f"event at step {event} ({warning.event_found})" if ax is top else None)
+        ax.tick_params(labelsize=TICK_SIZE)
+        ax.grid(True, color="0.85", linewidth=0.8)
+        ax.set_axisbelow(True)
+        ax.legend(fontsize=LEGEND_SIZE, loc="upper left", framealpha=0.9)
+    top.set_title(f"{warning.series}, its trend before the event (bandwidth "
+                  f"{warning.bandwidth:g} steps)", fontsize=PANEL_TITLE_SIZE, fontweight="bold",
+                  loc="left")
+    top.set_ylabel("level", fontsize=LABEL_SIZE)
+    axes[-1].set_xlabel("time (steps)", fontsize=LABEL_SIZE)
     return fig
 
 

@@ -1,0 +1,238 @@
+"""Early-warning signals (simulator/early_warning.py) and ``govsim run --early-warning``.
+
+The phenomenon tests ask whether the indicators anticipate the blind_spots
+cascade (10 seeds, 4..13; steps 50-149 before the shock at step 150; the
+series is observed_expression, what the loop itself sees). Measured when
+written:
+
+- Trend, the question early-warning signals usually answer: Kendall tau of
+  the rolling variance is positive in 6 of 10 heavy-monitoring runs, of the
+  lag-1 autocorrelation in 5 of 10; in runs that do not tip the counts are
+  the same (light monitoring, largest expression after the shock 0.36:
+  5 and 6 of 10; heavy monitoring with the shock removed, largest expression
+  0.13-0.24: exactly the same taus as with the shock, seed by seed, because
+  the runs are identical up to step 150). The cascade is set off by an
+  outside shock from a stationary state: nothing was slowing down, so there
+  is no rising trend to find. The test pins that, rather than a warning that
+  is not there.
+- Level, what the indicators do carry: under heavy monitoring the loop's own
+  observed expression fluctuates more and more slowly than with the same
+  coverage and no chilling effect (monitor.visibility = 0, mechanism off):
+  mean lag-1 autocorrelation of the residual 0.91 vs 0.48 (higher in 10 of
+  10 seeds, by at least 0.23), relative variance 0.141 vs 0.0033 (higher in
+  10 of 10 seeds, at least 11 times). With the chilling effect off in both
+  arms these counts are 0 of 10, so the test fails. That is lost
+  resilience, the reason the same shock sets off a far larger cascade, not a
+  forecast of when.
+"""
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from simulator import ParameterError, load_scenario
+from simulator.cli import main
+from simulator.early_warning import (EarlyWarning, detrend, early_warning, find_event,
+                                     kendall_trend, rolling_autocorrelation, rolling_variance)
+from simulator.experiment import run_once
+
+
+# -- the indicators on processes whose answer is known ---------------------------------------
+
+def ar1(seed, n=400, low=0.1, high=0.95):
+    """x[t] = phi[t] x[t-1] + noise, phi rising linearly: a system losing its resilience."""
+    rng = np.random.default_rng(seed)
+    phi = np.linspace(low, high, n)
+    noise = rng.normal(size=n)
+    x = np.zeros(n)
+    for t in range(1, n):
+        x[t] = phi[t] * x[t - 1] + noise[t]
+    return x
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_an_ar1_process_approaching_a_unit_root_gives_rising_indicators(seed):
+    ew = early_warning(ar1(seed))
+    assert ew.event_found == "none"  # no jump: the whole series is analysed
+    assert ew.tau_autocorrelation > 0.5  # measured 0.76-0.97 over seeds 0-9
+    assert ew.tau_variance > 0.5  # measured 0.64-0.96
+    late, early = ew.autocorrelation[-1], ew.autocorrelation[ew.window - 1]
+    assert late > early + 0.2
+
+
+def test_white_noise_gives_taus_around_zero_but_single_runs_can_mislead():
+    taus = np.array([[w.tau_variance, w.tau_autocorrelation]
+                     for w in (early_warning(np.random.default_rng(s).normal(size=400))
+                               for s in range(20))])
+    # measured means 0.11 and 0.04 over these 20 seeds
+    assert np.abs(taus.mean(axis=0)).max() < 0.2
+    # the pitfall: overlapping windows make a strong "trend" in some pure-noise runs
+    assert np.abs(taus).max() > 0.5
+
+
+def test_a_stationary_ar1_process_shows_no_trend_on_average():
+    taus = np.array([early_warning(ar1(s, low=0.6, high=0.6)).tau_autocorrelation
+                     for s in range(20)])
+    assert abs(taus.mean()) < 0.2
+
+
+def test_rolling_indicators_match_a_direct_computation():
+    x = np.random.default_rng(0).normal(size=30)
+    var, ac = rolling_variance(x, 8), rolling_autocorrelation(x, 8)
+    assert np.isnan(var[:7]).all() and np.isnan(ac[:7]).all()
+    for i in range(7, 30):
+        w = x[i - 7:i + 1]
+        np.testing.assert_allclose(var[i], w.var())
+        np.testing.assert_allclose(ac[i], np.corrcoef(w[:-1], w[1:])[0, 1])
+
+
+def test_detrend_splits_the_series_and_removes_a_slow_trend():
+    t = np.arange(200)
+    x = 0.01 * t + np.random.default_rng(1).normal(scale=0.1, size=200)
+    trend, residual = detrend(x, 5)
+    np.testing.assert_allclose(trend + residual, x)
+    assert abs(kendall_trend(residual)[0]) < 0.1
+
+
+def test_find_event_by_jump_and_by_level():
+    x = np.concatenate([np.random.default_rng(2).normal(0.1, 0.01, 100), [0.5, 0.6, 0.2]])
+    assert find_event(x) == 100
+    assert find_event(x, level=0.55) == 101
+    assert find_event(x[:100]) is None
+    assert find_event(x, level=0.9) is None
+
+
+def test_the_result_becomes_a_table_and_a_summary():
+    x = ar1(0, n=120)
+    ew = early_warning(x, series="demo", steps=np.arange(10, 130), event=110, start=20, window=30)
+    assert isinstance(ew, EarlyWarning)
+    frame = ew.to_frame()
+    assert list(frame.columns) == ["step", "value", "trend", "residual", "variance", "autocorrelation"]
+    assert frame["step"].iloc[0] == 20 and frame["step"].iloc[-1] == 109  # stops before the event
+    np.testing.assert_allclose(frame["value"], x[10:100])
+    summary = ew.summary()
+    assert summary["event"] == 110 and summary["event_found"] == "given" and summary["window"] == 30
+    assert summary["tau_variance"] == ew.tau_variance
+    with pytest.raises(AttributeError):
+        ew.window = 5  # frozen
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"window": 2}, "window must be an integer in [3,"),
+    ({"window": 500}, "window must be an integer in [3,"),
+    ({"bandwidth": 0.0}, "bandwidth must be a number > 0"),
+    ({"start": -3}, "start must be a step in"),
+    ({"event": 0}, "event must be a step in"),
+    ({"event": 5}, "early warning needs at least"),
+])
+def test_bad_arguments_raise_a_parameter_error_naming_them(kwargs, message):
+    with pytest.raises(ParameterError, match=message.replace("[", r"\[")):
+        early_warning(ar1(0, n=100), **kwargs)
+
+
+def test_a_series_with_nan_or_the_wrong_shape_is_refused():
+    with pytest.raises(ParameterError, match="finite"):
+        early_warning([0.1] * 20 + [np.nan])
+    with pytest.raises(ParameterError, match="one-dimensional"):
+        early_warning(np.zeros((20, 2)))
+
+
+# -- the command line -------------------------------------------------------------------------
+
+def test_run_with_early_warning_writes_the_indicators_and_the_figure(tmp_path):
+    out = tmp_path / "ew"
+    assert main(["run", "blind_spots", "--variant", "heavy", "--steps", "170", "--seed", "5",
+                 "--early-warning", "--ew-series", "expression", "--ew-window", "40",
+                 "--out", str(out)]) == 0
+    frame = pd.read_csv(out / "early_warning.csv")
+    assert frame["step"].iloc[0] == 42 and frame["step"].iloc[-1] == 149  # start: a quarter of 170
+    summary = json.loads((out / "summary.json").read_text())["early_warning"]
+    assert summary["series"] == "expression" and summary["window"] == 40
+    assert summary["event"] == 150 and summary["event_found"] == "jump"  # the cascade
+    assert -1 <= summary["tau_variance"] <= 1
+    assert (out / "early_warning.png").stat().st_size > 10_000
+
+
+def test_run_without_the_flag_writes_no_early_warning(tmp_path):
+    assert main(["run", "blind_spots", "--steps", "30", "--no-plot", "--out", str(tmp_path / "r")]) == 0
+    assert not (tmp_path / "r" / "early_warning.csv").exists()
+    assert "early_warning" not in json.loads((tmp_path / "r" / "summary.json").read_text())
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["--early-warning", "--ew-series", "nosuch"], "--ew-series must be one of need, trust,"),
+    (["--ew-window", "20"], "--ew-window only apply with --early-warning"),
+    (["--early-warning", "--ew-window", "2"], "--early-warning: window must be an integer in [3,"),
+    (["--early-warning", "--ew-event", "10"], "early warning needs at least"),
+])
+def test_bad_early_warning_options_exit_2_with_one_line(tmp_path, capsys, argv, message):
+    out = tmp_path / "bad"
+    assert main(["run", "blind_spots", "--steps", "60", "--no-plot", "--out", str(out), *argv]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and message in err
+    assert not out.exists()  # nothing half-written
+
+
+# -- the phenomenon: does anything warn of the blind_spots cascade? -------------------------------
+
+SEEDS = range(4, 14)
+START, SHOCK = 50, 150
+SERIES = "observed_expression"
+
+
+@pytest.fixture(scope="module")
+def blind_spots():
+    sc = load_scenario("blind_spots")
+    heavy = sc.with_variant("heavy")
+    conditions = {
+        "heavy": heavy,
+        "light": sc.with_variant("light"),
+        "no_shock": heavy.with_changes(overrides={"shock.at_step": -1}),
+        "unseen": heavy.with_changes(overrides={"monitor.visibility": 0.0}),  # mechanism off
+    }
+    return {name: [run_once(c, seed) for seed in SEEDS] for name, c in conditions.items()}
+
+
+def indicators(frames):
+    return [early_warning(f[SERIES].to_numpy(), series=SERIES, start=START, event=SHOCK)
+            for f in frames]
+
+
+def test_heavy_monitoring_tips_at_the_shock_and_the_controls_do_not(blind_spots):
+    heavy = [find_event(f["expression"].to_numpy(), start=START) for f in blind_spots["heavy"]]
+    assert heavy == [SHOCK] * len(SEEDS)  # the jump is found at the shock in every seed
+    collapsed = {k: sum(find_event(f["expression"].to_numpy(), start=START, level=0.4) is not None
+                        for f in frames) for k, frames in blind_spots.items()}
+    assert collapsed["heavy"] == 10  # reaches the collapse level 0.4
+    assert collapsed["light"] <= 2  # measured 1 of 10
+    assert collapsed["no_shock"] == 0  # never tips by itself
+    assert all(find_event(f["expression"].to_numpy(), start=START) is None
+               for f in blind_spots["no_shock"])
+
+
+def test_the_trend_before_a_shock_triggered_cascade_is_no_warning(blind_spots):
+    heavy, no_shock = indicators(blind_spots["heavy"]), indicators(blind_spots["no_shock"])
+    light = indicators(blind_spots["light"])
+    # a run that tips and one that never does have the same indicators, seed by seed
+    for tipped, calm in zip(heavy, no_shock):
+        np.testing.assert_array_equal(tipped.variance, calm.variance)
+        assert tipped.tau_variance == calm.tau_variance
+        assert tipped.tau_autocorrelation == calm.tau_autocorrelation
+    # and the taus are not positive in most tipping runs: no more than chance gives
+    for name in ("tau_variance", "tau_autocorrelation"):
+        rising = sum(getattr(w, name) > 0 for w in heavy)  # measured 6 and 5 of 10
+        assert rising <= 7
+        assert abs(rising - sum(getattr(w, name) > 0 for w in light)) <= 3  # light: 5 and 6
+
+
+def test_heavy_monitoring_makes_what_the_loop_sees_fluctuate_more_and_more_slowly(blind_spots):
+    heavy, unseen = indicators(blind_spots["heavy"]), indicators(blind_spots["unseen"])
+    ac_heavy = np.array([np.nanmean(w.autocorrelation) for w in heavy])
+    ac_unseen = np.array([np.nanmean(w.autocorrelation) for w in unseen])
+    rel_heavy = np.array([np.nanmean(w.variance) / w.value.mean() ** 2 for w in heavy])
+    rel_unseen = np.array([np.nanmean(w.variance) / w.value.mean() ** 2 for w in unseen])
+    assert (ac_heavy > ac_unseen).sum() >= 9  # measured 10 of 10, by at least 0.23
+    assert ac_heavy.mean() > ac_unseen.mean() + 0.2  # measured 0.91 vs 0.48
+    assert (rel_heavy > 5 * rel_unseen).sum() >= 9  # measured 10 of 10, at least 11.9 times
