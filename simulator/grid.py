@@ -113,14 +113,13 @@ def neighbourhood_add(out: np.ndarray, cells: np.ndarray, weights: np.ndarray,
     grid: for a few changed cells it is much cheaper than a new sum. With
     whole-number weights the result equals a full recount exactly.
 
-    Returns the flat indices of the cells that were added to (with repeats).
     """
     side = out.shape[0]
     dy, dx = offsets
     y, x = np.divmod(cells, side)
-    seen_from = (((y[:, None] + dy) % side) * side + (x[:, None] + dx) % side).ravel()
-    np.add.at(out.reshape(-1), seen_from, np.repeat(weights.astype(out.dtype), dy.size))
-    return seen_from
+    seen_from = ((y[:, None] + dy) % side) * side + (x[:, None] + dx) % side
+    np.add.at(out.reshape(-1), seen_from.ravel(), np.repeat(weights.astype(out.dtype), dy.size))
+    return out
 
 
 def _line_sum(a: np.ndarray, r: int, axis: int, out: np.ndarray) -> np.ndarray:

@@ -103,10 +103,7 @@ class Society:
         self._window = window_offsets(s.vision, s.neighbourhood, grid.side)
         self._free = np.ones(n, dtype=bool)  # not removed: kept equal to removal == 0
         self._joined = np.empty(n, dtype=bool)  # expressers of a contagion round
-        self._mark = np.empty(n, dtype=bool)
         self._first_rank = np.empty(grid.cells, dtype=np.int32)  # for movers' conflicts
-        self._agent_of_cell = np.full(grid.cells, -1, dtype=np.int32)
-        self._agent_of_cell[self.position] = np.arange(n, dtype=np.int32)
 
         def spread(mean: float, half: float) -> np.ndarray:
             draw = mean + half * (2.0 * rng.random(n, dtype=f32) - 1.0)
@@ -262,27 +259,22 @@ class Society:
         np.greater(self.grievance, self.threshold, out=self.latent)
         self.latent &= free
         # seen: expressers within vision of every cell, kept equal to a recount of
-        # self.expressing. The first round decides for everyone; after it, only
-        # the agents in view of someone who joined or left can change their mind,
-        # so only they are decided again, and seen is updated by those changes
-        # alone. Rounds stop once nobody changes: each would repeat the last.
-        seen, who = None, None  # who: the agents to decide (None: everyone)
+        # self.expressing. After the first round only the few agents who joined
+        # or left are added to it or taken away (exact: whole numbers in float32),
+        # and rounds stop once nobody changes: each would repeat the last.
+        seen = None
         expressing = self.expressing
         for _ in range(s.contagion_rounds):
             if seen is None:
-                seen, who = self._within_vision(self._on_cells(expressing), out=self._seen), None
-            joined = self._decide(seen, watched, who)
-            if who is None:
-                changed = np.flatnonzero(joined != expressing)
-            else:
-                changed = who[joined != expressing[who]]
+                seen = self._within_vision(self._on_cells(expressing), out=self._seen)
+            joined = self._decide(seen, watched)
+            changed = np.flatnonzero(joined != expressing)
             if changed.size == 0:
                 break
-            expressing[changed] = ~expressing[changed]
+            np.copyto(expressing, joined)
             if changed.size * self._window[0].size < self.grid.cells:
-                sign = np.where(expressing[changed], 1.0, -1.0)
-                touched = neighbourhood_add(seen, self.position[changed], sign, self._window)
-                who = self._agents_on(touched)
+                sign = np.where(joined[changed], 1.0, -1.0)
+                neighbourhood_add(seen, self.position[changed], sign, self._window)
             else:
                 seen = None  # many changed: a recount is cheaper
         # what was expressed this step, including by those removed for it below
@@ -301,26 +293,15 @@ class Society:
             self.expressing[hit] = False
             free[hit] = False
 
-    def _decide(self, seen: np.ndarray, watched: np.ndarray, who: np.ndarray | None = None) -> np.ndarray:
-        """Who would express with ``seen`` expressers in view: everyone, or the agents ``who``.
-
-        Epstein's rule, the same float32 operations either way, so deciding a
-        subset gives exactly the entries a decision for everyone would.
-        """
+    def _decide(self, seen: np.ndarray, watched: np.ndarray) -> np.ndarray:
+        """Who would express with ``seen`` expressers in view (Epstein's rule), in a work array."""
         s, flat = self._society, seen.reshape(-1)
-        if who is None:
-            expressing, free, risk = self.expressing, self._free, self.risk_aversion
-            grievance, threshold = self.grievance, self.threshold
-            if self._dense:
-                others = self._others
-                np.copyto(others, flat)
-            else:
-                others = np.take(flat, self.position, out=self._others)
+        if self._dense:
+            others = self._others
+            np.copyto(others, flat)
         else:
-            expressing, free, risk = self.expressing[who], self._free[who], self.risk_aversion[who]
-            grievance, threshold, watched = self.grievance[who], self.threshold[who], watched[who]
-            others = flat[self.position[who]]
-        others -= expressing
+            others = np.take(flat, self.position, out=self._others)
+        others -= self.expressing
         # perceived risk p = 1 - exp(-k ratio), net = G - ra p = G - ra + ra exp(-k ratio)
         crowd = np.multiply(others, s.contagion, out=others)
         crowd += 1.0
@@ -331,20 +312,12 @@ class Society:
             np.floor(ratio, out=ratio)
         ratio *= -s.arrest_k
         net = np.exp(ratio, out=ratio)
-        net *= risk
-        net += grievance
-        net -= risk
-        joined = np.greater(net, threshold, out=self._joined if who is None else None)
-        joined &= free
+        net *= self.risk_aversion
+        net += self.grievance
+        net -= self.risk_aversion
+        joined = np.greater(net, self.threshold, out=self._joined)
+        joined &= self._free
         return joined
-
-    def _agents_on(self, cells: np.ndarray) -> np.ndarray:
-        """The agents standing on any of these flat cell indices, each once, in order."""
-        agents = self._agent_of_cell[cells]
-        mark = self._mark
-        mark.fill(False)
-        mark[agents[agents >= 0]] = True
-        return np.flatnonzero(mark)
 
     def _participate(self, incentive: np.ndarray) -> None:
         s, lv = self._society, self._levers
@@ -380,8 +353,6 @@ class Society:
         movers, target = movers[chosen], target[chosen]
         self.occupied[self.position[movers]] = False
         self.occupied[target] = True
-        self._agent_of_cell[self.position[movers]] = -1
-        self._agent_of_cell[target] = movers
         self.position[movers] = target
         self.district[movers] = grid.district_of_cell[target]
         self._index_districts()
