@@ -1,7 +1,8 @@
 """The ``govsim`` command line: the only module that parses argv and prints.
 
 Subcommands: ``list``, ``show NAME``, ``run NAME|PATH``, ``compare NAME``,
-``sweep NAME|PATH`` and ``sensitivity NAME|PATH``. Every error the user can
+``sweep NAME|PATH``, ``sensitivity NAME|PATH``, ``demo`` and, from
+``cli_twin.py``, ``twin NAME|PATH`` and ``equilibria NAME|PATH``. Every error the user can
 fix is reported as one line on stderr with exit status 2, never a traceback.
 """
 
@@ -21,6 +22,7 @@ from .config import parse_override
 from .design import SAMPLERS
 from .sweep import FORMATS
 from .engines import ENGINES
+from .cli_twin import HANDLERS as TWIN_HANDLERS
 from .errors import GovsimError
 from .parameters import PARAMETERS
 from .scenario import ABOUT_SECTIONS, Scenario, load_scenario, scenario_names
@@ -111,6 +113,9 @@ def _build_parser() -> argparse.ArgumentParser:
                       help="base samples N (a power of two; N x (parameters + 2) runs; default 64)")
     sens.add_argument("--metric", required=True, help="the metric to explain, e.g. expression_late")
     sens.add_argument("--confidence", type=float, default=0.95, help="bootstrap interval level")
+
+    from .cli_twin import add_commands as add_twin_commands
+    add_twin_commands(sub)
     return parser
 
 
@@ -139,7 +144,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = _build_parser().parse_args(argv)
         args.argv = argv
         handlers = {"list": _list, "show": _show, "run": _run, "compare": _compare,
-                    "sweep": _sweep, "sensitivity": _sensitivity, "demo": _demo}
+                    "sweep": _sweep, "sensitivity": _sensitivity, "demo": _demo, **TWIN_HANDLERS}
         return handlers[args.command](args)
     except GovsimError as exc:
         print(f"govsim: error: {exc}", file=sys.stderr)

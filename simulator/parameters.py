@@ -10,7 +10,8 @@ The groups follow the loop: the synthetic ``society`` and its ``disturbance``
 and ``shock`` inputs; the lever effects (``levers``); the four MAPE stages
 (``monitor``, ``analyze``, ``plan``, ``execute``); the four self-* objectives
 (``healing``, ``protecting``, ``optimizing``, ``configuring``); the loop's
-``structure``; and the executing ``apparatus``.
+``structure``; the executing ``apparatus``; and the ``twin``, the
+system-dynamics version of the same loop, which the agent model ignores.
 """
 
 from __future__ import annotations
@@ -183,6 +184,9 @@ _DECLARED = [
     _p("apparatus.oversight", "float", 0.02, "How fast oversight restores alignment, per unit of centralisation.", 0.0, 1.0),
     _p("apparatus.oversight_cost", "float", 0.05, "Capacity per district that full oversight costs.", 0.0, 2.0),
     _p("apparatus.overreach", "float", 0.5, "How much extra constraint a misaligned agency applies (and accommodation it withholds).", 0.0, 5.0),
+    # --- the system-dynamics twin (read only by the twin, not the agent model) ----
+    _p("twin.stages", "int", 3, "First-order stages in each delay of the system-dynamics twin (3 is Forrester's DELAY3; more stages come closer to a fixed delay).", 1, 50),
+    _p("twin.form", "choice", "loop", "Which stock-and-flow structure the twin solves: the whole governance loop, or the pure delayed negative-feedback loop x' = -k x(delayed) with k = plan.gain and total delay 1 + monitor.delay + execute.delay.", choices=("loop", "delayed_feedback")),
 ]
 
 PARAMETERS: dict[str, Parameter] = {p.key: p for p in _DECLARED}

@@ -34,6 +34,8 @@ ELEVEN = (
     "requisite_variety", "shock_resilience", "centralise_or_delegate", "participation",
     "managing_the_managers", "epstein_civil_violence",
 )
+#: Every scenario a guide may name: the eleven, and the twin's pure delayed-feedback loop.
+SCENARIOS = (*ELEVEN, "delayed_feedback")
 #: Placeholder a guide may use for "any scenario" in a command.
 PLACEHOLDER = "NAME"
 #: Suffixes that make ``name.suffix`` a file name rather than a parameter key.
@@ -128,7 +130,7 @@ def metric_names() -> set[str]:
 def known_words(metric_names) -> set[str]:
     choices = {c for p in PARAMETERS.values() for c in p.choices}
     variants = {v for name in scenario_names() for v in load_scenario(name).variants}
-    return set(SERIES) | set(ELEVEN) | metric_names | choices | variants | WORDS
+    return set(SERIES) | set(SCENARIOS) | metric_names | choices | variants | WORDS
 
 
 # -- the checkers -----------------------------------------------------------------------------
@@ -171,7 +173,7 @@ def _command_problem(line: str) -> str | None:
     if scenario is None or scenario == PLACEHOLDER:
         return None
     is_path = scenario.endswith(".toml")
-    if not is_path and scenario not in ELEVEN:
+    if not is_path and scenario not in SCENARIOS:
         return f"{line!r}: '{scenario}' is not one of the eleven scenarios"
     overrides = {}
     for text in getattr(args, "overrides", []):
@@ -264,7 +266,7 @@ def test_marked_lists_hold_only_their_kind(name):
     parameters = _marked_spans(text, "Parameters")
     assert sorted(set(parameters) - set(PARAMETERS)) == [], "not declared parameters"
     scenarios = _marked_spans(text, "Scenarios")
-    assert sorted(set(scenarios) - set(ELEVEN)) == [], "not among the eleven scenarios"
+    assert sorted(set(scenarios) - set(SCENARIOS)) == [], "not among the scenarios"
 
 
 @pytest.mark.parametrize("name", GUIDES)
