@@ -155,7 +155,7 @@ def scaling(sizes: list[int], quick: bool) -> list[dict]:
 
 # -- sweep throughput --------------------------------------------------------------
 def sweep(quick: bool, workers: int = 2) -> dict:
-    runs, seconds = (4, 0.1) if quick else (20, 1.0)
+    runs, seconds = (4, 0.1) if quick else (40, 1.0)  # as sweep_throughput.py
     spec = sweep_throughput.calibrated_spec(runs, seconds)
     with tempfile.TemporaryDirectory() as tmp:
         serial = sweep_throughput.measure(spec, "serial", 1, Path(tmp))
