@@ -1,4 +1,4 @@
-"""The system-dynamics twin: the same governance loop as stocks and flows.
+r"""The system-dynamics twin: the same governance loop as stocks and flows.
 
 The agent model follows thousands of agents; the twin follows a handful of
 aggregate *stocks* and the *flows* between them, as system dynamics does

@@ -1,0 +1,121 @@
+"""Fixed points of the twin, their stability, bifurcations and hysteresis; the CLI."""
+
+import json
+
+import numpy as np
+import pytest
+
+from simulator.cli import main
+from simulator.equilibria import fixed_points, scan, with_value
+from simulator.scenario import load_scenario
+from simulator.trajectory import make_twin, simulate
+
+#: Strong safety in numbers: the baseline society with contagion 5 has a
+#: quiet state and a state of open unrest.
+TIPPING = {"society.contagion": 5.0}
+
+
+def _values(name, **changes):
+    values = dict(load_scenario(name).config)
+    values.update(changes)
+    return values
+
+
+def test_the_baseline_rests_where_its_trajectory_ends():
+    twin = make_twin(load_scenario("baseline").config)
+    points = fixed_points(twin)
+    assert len(points) == 1 and points[0].stable
+    end = simulate(twin, 1500).final
+    i = twin.index
+    for stock in ("need", "trust", "expression", "tension", "alignment"):
+        assert points[0].state[i[stock]] == pytest.approx(end[i[stock]], abs=2e-3), stock
+
+
+def test_lever_mix_has_two_stable_states_and_hysteresis():
+    values = _values("baseline", **TIPPING)
+    table = scan(values, "plan.soft_share", np.linspace(0.2, 0.75, 12))
+    stable = table[table["stable"]]
+    count = stable.groupby("plan.soft_share").size()
+    assert count.loc[0.2] == 1 and count.loc[0.75] == 1       # one state at either end
+    both = count[count >= 2].index
+    assert len(both) >= 3 and 0.2 < both.min() and both.max() < 0.75
+    lo = stable[stable["plan.soft_share"] == 0.2]["expression"].iloc[0]
+    hi = stable[stable["plan.soft_share"] == 0.75]["expression"].iloc[0]
+    assert lo > 0.3 and hi < 0.05                               # unrest with more constraint
+    # hysteresis by simulation: inside the range, where the loop ends depends on where it began
+    mid = float(both[len(both) // 2])
+    twin = make_twin(with_value(values, "plan.soft_share", mid))
+    quiet = simulate(twin, 800).final
+    unrest = twin.initial()
+    i = twin.index
+    unrest[i["expression"]], unrest[i["trust"]], unrest[i["need"]] = 0.6, 0.35, 0.6
+    stirred = simulate(twin, 800, start=unrest).final
+    assert stirred[i["expression"]] > quiet[i["expression"]] + 0.3
+
+
+def test_without_contagion_there_is_one_state():
+    values = _values("baseline", **{"society.contagion": 0.0})
+    table = scan(values, "plan.soft_share", np.linspace(0.2, 0.75, 6))
+    assert (table[table["stable"]].groupby("plan.soft_share").size() == 1).all()
+
+
+def test_a_longer_delay_brings_swings_and_less_damping():
+    values = _values("delay_oscillation")
+    damping = []
+    for delay in (0.0, 10.0, 20.0, 30.0):
+        point = fixed_points(make_twin(with_value(values, "monitor.delay", delay)))[0]
+        ev = point.eigenvalues
+        swings = ev[np.abs(ev.imag) > 1e-9]
+        damping.append(swings.real.max())
+    assert np.all(np.diff(damping) > 0)                           # each delay damps less
+    short = fixed_points(make_twin(with_value(values, "monitor.delay", 0.0)))[0]
+    long = fixed_points(make_twin(with_value(values, "monitor.delay", 35.0)))[0]
+    assert not short.oscillatory and long.oscillatory and long.stable
+
+
+# -- the command line -------------------------------------------------------------------
+def test_twin_command_compares_with_agent_runs(tmp_path, capsys):
+    out = tmp_path / "twin"
+    args = ["twin", "baseline", "--steps", "80", "--compare", "2", "--set", "society.agents=4900",
+            "--out", str(out)]
+    assert main(args) == 0
+    summary = json.loads((out / "summary.json").read_text())
+    gaps = summary["compare"]["mean_absolute_difference"]
+    assert gaps["need"] < 0.05 and gaps["trust"] < 0.05 and gaps["expression"] < 0.03
+    assert summary["parameters"]["society.agents"] == 4900
+    frame = (out / "twin.csv").read_text().splitlines()
+    assert len(frame) == 82 and frame[0].startswith("step,need,trust")
+    assert (out / "twin.png").stat().st_size > 20_000
+    assert "twin vs mean of 2 agent runs" in capsys.readouterr().out
+
+
+def test_equilibria_command_finds_the_boundary(tmp_path, capsys):
+    out = tmp_path / "eq"
+    assert main(["equilibria", "delayed_feedback", "--vary", "plan.gain=0.1:2:60", "--out", str(out)]) == 0
+    summary = json.loads((out / "summary.json").read_text())
+    (boundary,) = summary["boundaries"]
+    assert boundary["value"] == pytest.approx(2.6667 / 4, rel=0.02)
+    assert "oscillation sets in" in capsys.readouterr().out
+    assert (out / "bifurcation.png").exists() and (out / "bifurcation.csv").stat().st_size > 1000
+
+
+def test_equilibria_without_vary_lists_fixed_points(tmp_path, capsys):
+    assert main(["equilibria", "baseline", "--out", str(tmp_path / "e")]) == 0
+    assert "stable" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("args, message", [
+    (["equilibria", "baseline", "--vary", "plan.gian=0:1:5"], "plan.gain"),
+    (["equilibria", "baseline", "--vary", "plan.soft_share=0:2:5"], "outside"),
+    (["equilibria", "baseline", "--vary", "plan.soft_share=0:1"], "start:stop:num"),
+    (["equilibria", "baseline", "--vary", "plan.policy=0:1:3"], "numeric"),
+    (["equilibria", "baseline", "--show", "mood"], "--show must be one of"),
+    (["twin", "baseline", "--compare", "0"], "--compare"),
+    (["twin", "delayed_feedback", "--compare", "2"], "no agents"),
+    (["twin", "baseline", "--set", "twin.form=stocks"], "twin.form"),
+])
+def test_bad_input_is_one_line_and_status_2(args, message, tmp_path, capsys):
+    assert main([*args, "--out", str(tmp_path / "x")]) == 2
+    err = capsys.readouterr().err
+    assert message in err and err.count("\n") == 1 and "Traceback" not in err
+    assert not (tmp_path / "x").exists()

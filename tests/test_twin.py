@@ -1,0 +1,136 @@
+"""The system-dynamics twin: its delays, its solution, and how well it tracks the agents."""
+
+import numpy as np
+import pytest
+
+from simulator import GovernanceModel
+from simulator.config import Config
+from simulator.delayed_feedback import critical_gain_delay
+from simulator.equilibria import boundaries, scan
+from simulator.scenario import load_scenario
+from simulator.trajectory import TwinError, make_twin, simulate
+from simulator.twin import GovernanceTwin
+
+#: A well-mixed society: no neighbour contagion, a population large enough
+#: that the mean of a few runs is close to the expectation.
+WELL_MIXED = {"society.contagion": 0.0, "society.agents": 50_000}
+#: Largest |agent mean - twin| allowed after step 10, per series. Measured
+#: (3 seeds, 300 steps, 50,000 agents): need 0.015, trust 0.015, expression
+#: 0.005, tension 0.009, participation 0.018. The seed-to-seed standard error
+#: of a 3-run mean is about 0.002; what remains is the mean-field closure
+#: (district spread as a normal, Erlang instead of fixed delays, continuous
+#: time). Each tolerance is about twice the measured gap.
+TOLERANCE = {"need": 0.03, "trust": 0.03, "expression": 0.01, "tension": 0.02, "participation": 0.035}
+
+
+def _agent_mean(config: Config, steps: int, seeds=(0, 1, 2)):
+    runs = [GovernanceModel(config=config, steps=steps, seed=s).run(steps).series().set_index("step")
+            for s in seeds]
+    return {c: np.mean([r[c].to_numpy() for r in runs], axis=0) for c in TOLERANCE}
+
+
+@pytest.fixture(scope="module")
+def well_mixed():
+    config = load_scenario("baseline").config.with_overrides(WELL_MIXED)
+    return config, _agent_mean(config, 300)
+
+
+def _gaps(config, agents, steps=300):
+    twin = simulate(make_twin(config), steps).to_frame().set_index("step")
+    return {c: float(np.max(np.abs(agents[c][10:] - twin[c].to_numpy()[10:]))) for c in TOLERANCE}
+
+
+def test_twin_tracks_the_well_mixed_agent_model(well_mixed):
+    config, agents = well_mixed
+    gaps = _gaps(config, agents)
+    for series, gap in gaps.items():
+        assert gap <= TOLERANCE[series], (series, gap)
+
+
+def test_a_twin_with_other_parameters_does_not_track(well_mixed):
+    # the same comparison fails when the twin's society differs: it can tell
+    config, agents = well_mixed
+    gaps = _gaps(config.with_overrides({"society.need_base": 0.35}), agents)
+    assert gaps["need"] > 2 * TOLERANCE["need"]
+
+
+def test_the_twin_reads_the_scenario_parameters():
+    config = load_scenario("baseline").config
+    a = simulate(make_twin(config), 100).to_frame()
+    b = simulate(make_twin(config.with_overrides({"plan.capacity": 0.1})), 100).to_frame()
+    assert b["accommodate"].iloc[-1] < 0.5 * a["accommodate"].iloc[-1]
+    assert b["need"].iloc[-1] > a["need"].iloc[-1] + 0.02
+
+
+@pytest.mark.parametrize("delay", [2.0, 7.5])
+def test_a_delay_chain_passes_a_step_with_the_right_mean_lag(delay):
+    # Monitor's chain: a step change in expression reaches Analyze after `delay` on average
+    values = dict(load_scenario("baseline").config)
+    values.update({"monitor.delay": delay, "twin.stages": 3})
+    twin = GovernanceTwin(values)
+    chain = twin.monitor_chain
+    x = np.zeros(twin.size)
+    inflow = np.array([1.0, 0.0, 0.0])
+    dt, t, area = 0.01, 0.0, 0.0
+    while t < 20 * delay:  # mean lag = integral of (1 - output) for a unit step
+        dx = np.zeros_like(x)
+        chain.flow(x, inflow, dx)
+        x += dt * dx
+        area += dt * (1.0 - chain.output(x, inflow)[0])
+        t += dt
+    assert area == pytest.approx(delay, rel=0.02)
+
+
+def test_shocks_are_jumps_the_solver_does_not_smooth():
+    config = load_scenario("soft_and_hard").config
+    frame = simulate(make_twin(config), 60).to_frame().set_index("step")
+    at = config.shock.at_step
+    jump = frame["need"].loc[at] - frame["need"].loc[at - 1]
+    assert jump > 0.5 * config.shock.reach * config.shock.size * 0.5
+
+
+def test_a_sudden_legitimacy_fall_is_felt_at_once_and_a_gradual_one_slowly():
+    base = load_scenario("epstein_civil_violence").config
+    sudden = base.with_overrides({"shock.trust_drop": 0.3, "shock.trust_drop_step": 20,
+                                  "shock.trust_drop_duration": 1})
+    gradual = sudden.with_overrides({"shock.trust_drop_duration": 40})
+    s = simulate(make_twin(sudden), 80).to_frame().set_index("step")["trust"]
+    g = simulate(make_twin(gradual), 80).to_frame().set_index("step")["trust"]
+    assert s.loc[21] < s.loc[19] - 0.25
+    assert g.loc[21] > g.loc[19] - 0.05
+    assert g.loc[70] == pytest.approx(s.loc[70], abs=0.03)
+
+
+def test_steps_must_be_positive():
+    with pytest.raises(TwinError, match="steps"):
+        simulate(make_twin(load_scenario("baseline").config), 0)
+
+
+# -- the pure delayed negative-feedback loop -------------------------------------------
+@pytest.mark.parametrize("stages, analytic", [(2, 4.0), (3, 2.6667), (10, None)])
+def test_stability_boundary_matches_the_analytic_one(stages, analytic):
+    values = dict(load_scenario("delayed_feedback").config)
+    values["twin.stages"] = stages
+    tau = 1 + values["monitor.delay"] + values["execute.delay"]
+    table = scan(values, "plan.gain", np.linspace(0.05, 3.0, 200))
+    found = boundaries(values, "plan.gain", table)
+    assert len(found) == 1 and found[0]["oscillatory"] and found[0]["to"] == "unstable"
+    exact = critical_gain_delay(stages)
+    if analytic is not None:
+        assert exact == pytest.approx(analytic, rel=1e-3)
+    assert found[0]["value"] * tau == pytest.approx(exact, rel=0.02)
+
+
+def test_critical_gain_delay_tends_to_half_pi():
+    assert critical_gain_delay(200) == pytest.approx(np.pi / 2, rel=0.01)
+    assert critical_gain_delay(2) > critical_gain_delay(3) > critical_gain_delay(10)
+
+
+@pytest.mark.parametrize("factor, grows", [(0.8, False), (1.2, True)])
+def test_the_solved_loop_decays_below_the_boundary_and_grows_above(factor, grows):
+    values = dict(load_scenario("delayed_feedback").config)
+    tau = 1 + values["monitor.delay"] + values["execute.delay"]
+    values["plan.gain"] = factor * critical_gain_delay(values["twin.stages"]) / tau
+    x = simulate(make_twin(values), 300).to_frame()["x"].to_numpy()
+    early, late = np.abs(x[20:80]).max(), np.abs(x[240:]).max()
+    assert (late > early) == grows
