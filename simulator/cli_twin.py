@@ -206,25 +206,15 @@ def _shown(twin, show: str) -> list[str]:
 def _parse_vary(text: str) -> tuple[str, np.ndarray]:
     """``key=start:stop:num``; the twin takes delays and counts as real numbers."""
     from .config import declared
-    from .design import _split
+    from .design import _split, linspace_spec
 
     key, spec = _split(text, "--vary")
     p = declared(key)
-    parts = spec.split(":")
-    if p.kind not in ("int", "float") or len(parts) != 3:
-        raise TwinUsageError(f"--vary {key}: give start:stop:num for a numeric parameter, got {spec!r}; "
-                             f"{key} takes {p.allowed()}")
-    try:
-        start, stop, num = float(parts[0]), float(parts[1]), int(parts[2])
-    except ValueError:
-        raise TwinUsageError(f"--vary {key}: start and stop must be numbers and num an integer, "
-                             f"got {spec!r}") from None
-    if num < 2:
-        raise TwinUsageError(f"--vary {key}: num must be at least 2, got {num}")
-    for value in (start, stop):
+    grid = linspace_spec(key, spec, p, least=2)
+    for value in (grid[0], grid[-1]):
         if not p.low <= value <= p.high:
             raise TwinUsageError(f"--vary {key}: {value:g} is outside {p.allowed()}")
-    return key, np.linspace(start, stop, num)
+    return key, grid
 
 
 def _coexisting(table, key: str) -> list[float] | None:

@@ -68,24 +68,29 @@ def _split(text: str, flag: str) -> tuple[str, str]:
     return key, spec
 
 
+def linspace_spec(key: str, spec: str, p: Parameter, least: int = 1) -> np.ndarray:
+    """Evenly spaced values from ``start:stop:num`` for the numeric parameter ``p``."""
+    parts = spec.split(":")
+    if len(parts) != 3 or p.kind not in ("int", "float"):
+        raise ParameterError(
+            f"--vary {key}: start:stop:num needs a numeric parameter and three parts, "
+            f"got {spec!r}; {key} takes {p.allowed()}")
+    try:
+        start, stop, num = float(parts[0]), float(parts[1]), int(parts[2])
+    except ValueError:
+        raise ParameterError(f"--vary {key}: start and stop must be numbers and num an "
+                             f"integer, got {spec!r}") from None
+    if num < least:
+        raise ParameterError(f"--vary {key}: num must be at least {least}, got {num}")
+    return np.linspace(start, stop, num)
+
+
 def parse_vary(text: str) -> tuple[str, list[Any]]:
     """``key=start:stop:num`` (evenly spaced) or ``key=v1,v2,...`` (listed)."""
     key, spec = _split(text, "--vary")
     p = _declared(key, "--vary")
     if ":" in spec:
-        parts = spec.split(":")
-        if len(parts) != 3 or p.kind not in ("int", "float"):
-            raise ParameterError(
-                f"--vary {key}: start:stop:num needs a numeric parameter and three parts, "
-                f"got {spec!r}; {key} takes {p.allowed()}")
-        try:
-            start, stop, num = float(parts[0]), float(parts[1]), int(parts[2])
-        except ValueError:
-            raise ParameterError(f"--vary {key}: start and stop must be numbers and num an "
-                                 f"integer, got {spec!r}") from None
-        if num < 1:
-            raise ParameterError(f"--vary {key}: num must be at least 1, got {num}")
-        raw = np.linspace(start, stop, num)
+        raw = linspace_spec(key, spec, p)
         if p.kind == "int":
             values = list(dict.fromkeys(int(round(v)) for v in raw))  # rounded, repeats dropped
         else:
