@@ -24,6 +24,9 @@ written:
   arms these counts are 0 of 10, so the test fails. That is lost
   resilience, the reason the same shock sets off a far larger cascade, not a
   forecast of when.
+- A slow approach instead of the shock (trust falling by 0.6 over 400 steps,
+  with accommodation rebuilding trust too slowly to undo it) does not warn
+  either: the indicators fall as the society tips (see the last test).
 """
 
 import json
@@ -236,3 +239,56 @@ def test_heavy_monitoring_makes_what_the_loop_sees_fluctuate_more_and_more_slowl
     assert (ac_heavy > ac_unseen).sum() >= 9  # measured 10 of 10, by at least 0.23
     assert ac_heavy.mean() > ac_unseen.mean() + 0.2  # measured 0.91 vs 0.48
     assert (rel_heavy > 5 * rel_unseen).sum() >= 9  # measured 10 of 10, at least 11.9 times
+
+
+# -- a slow approach instead of a shock: legitimacy eroding over 400 steps -----------------------
+
+#: Heavy monitoring, no shock; trust falls by 0.6 over steps 50-449 and accommodation rebuilds
+#: trust five times more slowly than in blind_spots (0.01 against 0.05), so the loop cannot
+#: undo the fall: expression rises from about 0.2 to 0.65 over some 250 steps.
+SLOW = {"shock.at_step": -1, "shock.trust_drop": 0.6, "shock.trust_drop_step": 50,
+        "shock.trust_drop_duration": 400, "levers.trust_from_accommodation": 0.01}
+
+
+@pytest.fixture(scope="module")
+def slow_erosion():
+    heavy = load_scenario("blind_spots").with_variant("heavy").with_changes(steps=500)
+    eroding = heavy.with_changes(overrides=SLOW)
+    steady = heavy.with_changes(overrides={**SLOW, "shock.trust_drop": 0.0})  # driver off
+    return {name: [run_once(c, seed) for seed in SEEDS]
+            for name, c in (("eroding", eroding), ("steady", steady))}
+
+
+def test_a_slow_approach_under_heavy_monitoring_gives_falling_not_rising_indicators(slow_erosion):
+    """Critical slowing down absent even without a shock (measured when written, 10 seeds).
+
+    With the driver the expression share reaches 0.4 in every run, at steps 292-333, smoothly
+    (no jump is found); without it, never. Over steps 50 to that crossing, the Kendall tau of
+    the rolling variance of observed_expression is negative in 10 of 10 runs (mean -0.66,
+    largest -0.24), of the autocorrelation positive in 2 of 10 (mean -0.45). In the same
+    stretch of the runs without the driver: 5 and 2 of 10 positive, means -0.12 and -0.14.
+    Silent grievance breaks out in bursts while few speak; as more speak, crowds persist
+    and the bursts smooth out. The indicators fall as the society tips: in 18 choices of
+    window, bandwidth and start, and with the fall spread over 800 steps, at most 4 (variance)
+    and 5 (autocorrelation) of 10 are positive. With the driver off the crossing assertion
+    fails, and the variance count rises to chance (5 of 10).
+    """
+    eroding, steady = slow_erosion["eroding"], slow_erosion["steady"]
+    crossing = [find_event(f["expression"].to_numpy(), start=START, level=0.4) for f in eroding]
+    assert all(c is not None and 250 <= c <= 380 for c in crossing)  # measured 292-333
+    assert all(find_event(f["expression"].to_numpy(), start=START) is None for f in eroding)
+    assert all(find_event(f["expression"].to_numpy(), start=START, level=0.4) is None
+               for f in steady)
+
+    def taus(frames):
+        ews = [early_warning(f[SERIES].to_numpy(), series=SERIES, start=START, event=c)
+               for f, c in zip(frames, crossing)]
+        return (np.array([w.tau_variance for w in ews]),
+                np.array([w.tau_autocorrelation for w in ews]))
+
+    (var_e, ac_e), (var_s, ac_s) = taus(eroding), taus(steady)
+    assert (var_e > 0).sum() <= 2  # measured 0 of 10: no rising variance before tipping
+    assert 3 <= (var_s > 0).sum() <= 7  # measured 5 of 10: chance, without the driver
+    assert var_e.mean() < var_s.mean() - 0.3  # measured -0.66 against -0.12
+    assert (ac_e > 0).sum() <= 3  # measured 2 of 10
+    assert ac_e.mean() < ac_s.mean() - 0.15  # measured -0.45 against -0.14
