@@ -77,6 +77,8 @@ def jacobian(twin, x: np.ndarray, step: float = 1e-6) -> np.ndarray:
     """Jacobian of the twin's flows at ``x`` (central differences, or exact if known)."""
     if hasattr(twin, "jacobian"):
         return twin.jacobian()
+    if hasattr(twin, "solver_jacobian"):  # delay stages exact, the rest differenced
+        return twin.solver_jacobian(0.0, x)
     n = x.size
     J = np.empty((n, n))
     for j in range(n):
@@ -88,18 +90,15 @@ def jacobian(twin, x: np.ndarray, step: float = 1e-6) -> np.ndarray:
     return J
 
 
-def _moving_stocks(twin) -> np.ndarray:
-    """The stocks a root finder may move (see :func:`_moving`), once per twin."""
-    cached = getattr(twin, "_moving_cache", None)
-    if cached is None:
-        cached = _moving(jacobian(twin, twin.initial()), twin)
-        twin._moving_cache = cached
-    return cached
-
-
 #: The structure self-configuring rebuilds on its slowest time scale: the
 #: equilibria of the loop are those *for* a given structure (a fast-slow split).
 SLOW = ("capacity", "sharing")
+
+
+def _moving_stocks(twin) -> np.ndarray:
+    """The stocks a root finder may move: not a constant, not the slow structure."""
+    held = {twin.index[name] for name in (*twin.constant_stocks(), *SLOW)}
+    return np.array([j for j in range(twin.size) if j not in held])
 
 
 def _moving(J: np.ndarray, twin=None) -> np.ndarray:
@@ -113,7 +112,9 @@ def _moving(J: np.ndarray, twin=None) -> np.ndarray:
 
 def _linearise(twin, x: np.ndarray) -> FixedPoint:
     J = jacobian(twin, x)
-    keep = _moving_stocks(twin) if twin.form == "loop" else _moving(J, twin)
+    keep = _moving(J, twin)
+    if twin.form == "loop":
+        keep = np.intersect1d(keep, _moving_stocks(twin))
     return FixedPoint(state=x, eigenvalues=np.linalg.eigvals(J[np.ix_(keep, keep)]))
 
 
@@ -147,8 +148,14 @@ def _admissible(twin, x: np.ndarray) -> bool:
     return bool(np.all(np.isfinite(x)) and np.all(x[bounded] > -1e-6) and np.all(x[bounded] < 1 + 1e-6))
 
 
-def fixed_points(twin, starts: Sequence[np.ndarray] | None = None, tol: float = 1e-8) -> list[FixedPoint]:
-    """Every distinct fixed point reached from ``starts`` (default: :func:`_starts`)."""
+def fixed_points(twin, starts: Sequence[np.ndarray] | None = None, tol: float = 1e-8,
+                 known: Sequence[FixedPoint] = (), effort: int | None = None) -> list[FixedPoint]:
+    """Every distinct fixed point reached from ``starts`` (default: :func:`_starts`).
+
+    A point already in ``known`` is returned as it is, not linearised again.
+    ``effort`` caps the flow evaluations per start (a start next to a root
+    needs about ten; one whose branch has ended would search for long).
+    """
     found: list[FixedPoint] = []
     if twin.form == "delayed_feedback":  # linear: the goal is its only fixed point
         return [_linearise(twin, np.zeros(twin.size))]
@@ -165,13 +172,20 @@ def fixed_points(twin, starts: Sequence[np.ndarray] | None = None, tol: float = 
             x[moving] = part
             return twin.rhs(0.0, x)[moving]
 
-        sol = optimize.root(residual, start[moving], method="hybr", tol=1e-12)
+        def slope(part: np.ndarray) -> np.ndarray:
+            x[moving] = part
+            return jacobian(twin, x)[np.ix_(moving, moving)]
+
+        options = {"maxfev": effort} if effort else {}
+        sol = optimize.root(residual, start[moving], jac=slope, method="hybr", tol=1e-12,
+                            options=options)
         x[moving] = sol.x
         if np.max(np.abs(twin.rhs(0.0, x)[moving])) > tol or not _admissible(twin, x):
             continue
         if any(np.max(np.abs(x - f.state)) < 1e-5 for f in found):
             continue
-        found.append(_linearise(twin, x))
+        same = [k for k in known if np.max(np.abs(x - k.state)) < 1e-5]
+        found.append(same[0] if same else _linearise(twin, x))
     return found
 
 
@@ -187,37 +201,62 @@ def scan(values: Mapping[str, Any], key: str, grid: Sequence[float]) -> pd.DataF
 
     Returns one row per fixed point: the value, every stock of the twin's
     core, the kind, the leading eigenvalue and the period of its swing.
-    Each value starts from the fixed points of the previous one, so that a
-    branch is followed as far as it exists (and past a fold, the other
-    starts pick up the branch that remains).
+    Branches are followed by natural continuation, each value starting from
+    the fixed points of the one before, once up the grid and once down it:
+    a branch that ends at a fold going one way is picked up from the other
+    end, which is what finds both arms of a hysteresis loop. Points are
+    numbered per value from the quietest (lowest expression) up.
     """
+    grid = [float(g) for g in grid]
+    found: dict[float, list[FixedPoint]] = {g: [] for g in grid}
+    twins: dict[float, Any] = {}
+    for order in (grid, grid[::-1]):
+        _follow(values, key, order, found, twins)
     rows: list[dict[str, Any]] = []
-    previous: list[np.ndarray] = []
-    last = first = base = None
     for value in grid:
-        twin = make_twin(with_value(values, key, float(value)))
-        if twin.form == "delayed_feedback":
-            points = fixed_points(twin)
-        else:
-            # follow the branches found at the last value, and look again from
-            # the first value's quiet, unrest and in-between states
-            if base is None:
-                base, first = _starts(twin), twin
-            starts = [twin.embed(last, x) for x in previous] + [twin.embed(first, x) for x in base]
-            points = fixed_points(twin, starts)
-            if not points:  # lost every branch: start afresh
-                points = fixed_points(twin, _starts(twin))
-        previous, last = [p.state for p in points], twin
+        twin = twins[value]
+        points = found[value]
+        if twin.form == "loop":
+            points = sorted(points, key=lambda p: p.state[twin.index["expression"]])
         for j, p in enumerate(points):
             lead = p.leading
-            row = {key: float(value), "point": j, "kind": p.kind, "stable": p.stable,
+            row = {key: value, "point": j, "kind": p.kind, "stable": p.stable,
                    "oscillatory": p.oscillatory, "leading_real": lead.real,
                    "leading_imag": abs(lead.imag), "period": p.period}
             row.update({name: float(p.state[i]) for name, i in twin.index.items()})
+            if twin.form == "loop":  # the estimate Analyze acts on (the stock lags it)
+                row["tension"] = float(twin.flows(p.state)["tension"])
             rows.append(row)
     if not rows:
         raise TwinError(f"no fixed point found for any value of {key}")
     return pd.DataFrame(rows)
+
+
+def _follow(values, key, order, found, twins, every: int = 25) -> None:
+    """Continue every branch along ``order``, adding new points to ``found``."""
+    previous: list[np.ndarray] = []
+    last = first = base = None
+    for n, value in enumerate(order):
+        twin = twins.get(value) or make_twin(with_value(values, key, value))
+        twins[value] = twin
+        if twin.form == "delayed_feedback":
+            if not found[value]:
+                found[value] = fixed_points(twin)
+            continue
+        if base is None:
+            base, first = _starts(twin), twin
+        # a branch followed from the last value is next to its root: a short search
+        points = fixed_points(twin, [twin.embed(last, x) for x in previous],
+                              known=found[value], effort=40) if previous else []
+        if n % every == 0 or not (points or found[value]):  # look afresh now and then
+            points += fixed_points(twin, [twin.embed(first, x) for x in base],
+                                   known=[*found[value], *points], effort=150)
+            points = [p for j, p in enumerate(points)
+                      if not any(np.max(np.abs(p.state - q.state)) < 1e-5 for q in points[:j])]
+        for p in points:
+            if not any(np.max(np.abs(p.state - q.state)) < 1e-5 for q in found[value]):
+                found[value].append(p)
+        previous, last = [p.state for p in points], twin
 
 
 def boundaries(values: Mapping[str, Any], key: str, table: pd.DataFrame) -> list[dict[str, Any]]:

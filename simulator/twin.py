@@ -48,6 +48,7 @@ loop ``x' = -k x(delayed)`` instead (``delayed_feedback.py``).
 from __future__ import annotations
 
 import math
+from collections import namedtuple
 from collections.abc import Mapping
 from dataclasses import dataclass
 from types import SimpleNamespace
@@ -64,6 +65,8 @@ __all__ = ["GovernanceTwin", "Chain"]
 CORE = ("matched_pressure", "unmatched_pressure", "need", "trust", "trust_anchor",
         "expression", "participation", "removed", "tension", "trend", "integral",
         "reserve", "fatigue", "capacity", "sharing", "alignment")
+Core = namedtuple("Core", CORE)
+_NO_PLAN = np.zeros(4)
 SENSED = ("expression", "need", "participation")
 QUEUED = ("accommodate", "constrain", "incentivise", "mobilise")
 
@@ -163,6 +166,7 @@ class GovernanceTwin:
         window = grid.window_cells(int(p.society_vision), p.society_neighbourhood)
         self.window = window
         self.population = Population(v, window, p.society_agents / grid.cells)
+        self._responses: dict[tuple, Any] = {}
         self.district_size = p.society_agents / grid.districts
         self._derive(p, grid)
         stages = int(p.twin_stages)
@@ -171,6 +175,9 @@ class GovernanceTwin:
         self.execute_chain = Chain(n + self.monitor_chain.size, len(QUEUED), stages, self.execute_delay)
         self.size = n + self.monitor_chain.size + self.execute_chain.size
         self.index = {name: i for i, name in enumerate(CORE)}
+        self._differenced = list(range(n)) + [
+            j for c in (self.monitor_chain, self.execute_chain) if c.size
+            for j in range(c.start + c.size - c.signals, c.start + c.size)]
         self.lower, self.upper = np.zeros(self.size), np.full(self.size, np.inf)
         for name in ("need", "trust", "trust_anchor", "expression", "participation", "removed",
                      "fatigue", "sharing", "alignment"):
@@ -236,10 +243,10 @@ class GovernanceTwin:
         i = self.index
         x[i["need"]] = self._need_target(0.0)
         x[i["trust"]] = x[i["trust_anchor"]] = p.society_trust
-        quiet = self._respond(x, np.zeros(4))
+        quiet = self._respond(self.core(x), [0.0] * 4)
         x[i["expression"]] = quiet.expression
         x[i["participation"]] = quiet.participation
-        sensed = self._sensed(x)
+        sensed = self._sensed(self.core(x))
         self.monitor_chain.fill(x, sensed)
         w = p.analyze_need_weight
         x[i["tension"]] = (1 - w) * sensed[0] + w * sensed[1]
@@ -261,9 +268,79 @@ class GovernanceTwin:
         x = np.zeros(self.size)
         n = len(CORE)
         x[:n] = state[:n]
-        self.monitor_chain.fill(x, other.monitor_chain.output(state, other._sensed(state)))
+        self.monitor_chain.fill(x, other.monitor_chain.output(state, other._sensed(other.core(state))))
         self.execute_chain.fill(x, other.execute_chain.output(state, np.zeros(len(QUEUED))))
         return x
+
+    def solver_jacobian(self, t: float, x: np.ndarray, forcing: float = 0.0) -> np.ndarray:
+        """Jacobian for the implicit solver: a delay stage's column is known exactly
+        (it drains itself and fills the next stage at rate stages/delay); only the
+        core stocks and what leaves each delay are differenced, forward."""
+        f0 = self.rhs(t, x, forcing)
+        J = np.zeros((self.size, self.size))
+        for c in (self.monitor_chain, self.execute_chain):
+            rate = c.stages / c.delay if c.size else 0.0
+            for j in range(c.start, c.start + c.size - c.signals):  # all but the last stage
+                J[j, j], J[j + c.signals, j] = -rate, rate
+        for j in self._differenced:
+            h = 1e-7 * max(1.0, abs(x[j]))
+            up = x.copy()
+            up[j] += h
+            J[:, j] = (self.rhs(t, up, forcing) - f0) / h
+        return J
+
+    def constant_stocks(self) -> list[str]:
+        """Core stocks that no flow moves under these settings."""
+        p = self.p
+        still = ["trust_anchor"]  # moves only during a legitimacy fall (a forcing)
+        if not any((p.levers_trust_from_accommodation, p.levers_trust_from_constraint,
+                    p.levers_trust_from_need, p.levers_trust_from_removal, p.society_trust_recovery)):
+            still.append("trust")
+        if p.analyze_horizon <= 0 or self.smoothing_lag <= 0:
+            still.append("trend")
+        if p.plan_policy not in ("pid", "balanced") or p.plan_integral <= 0:
+            still.append("integral")
+        if not p.protecting_enabled:
+            still += ["reserve", "fatigue"]
+        if not p.configuring_enabled:
+            still += ["capacity", "sharing"]
+        if p.apparatus_drift <= 0 and (p.apparatus_oversight <= 0 or p.structure_centralisation <= 0):
+            still.append("alignment")
+        if self.smoothing_lag <= 0:
+            still.append("tension")
+        return still
+
+    def sparsity(self) -> np.ndarray:
+        """Which stocks each rate can depend on (for the implicit solver's Jacobian).
+
+        The core stocks may all depend on each other; a delay stage depends
+        only on itself and the stage before it, the first stage on the core
+        (what enters the delay), and the core on the last stage (what leaves).
+        """
+        n = len(CORE)
+        chains = [c for c in (self.monitor_chain, self.execute_chain) if c.size]
+        # what the core and the delays' inputs can see: the core and each delay's output
+        seen = np.zeros(self.size, dtype=bool)
+        seen[:n] = True
+        for c in chains:
+            seen[c.start + (c.stages - 1) * c.signals:c.start + c.size] = True
+        S = np.zeros((self.size, self.size), dtype=bool)
+        S[:n] = seen
+        for c in chains:
+            a, k = c.start, c.signals
+            for stage in range(c.stages):
+                rows = slice(a + stage * k, a + (stage + 1) * k)
+                S[rows, rows] = np.eye(k, dtype=bool)
+                if stage == 0:
+                    S[rows] |= seen
+                else:
+                    S[rows, a + (stage - 1) * k:a + stage * k] |= np.eye(k, dtype=bool)
+        return S
+
+    @staticmethod
+    def core(x: np.ndarray) -> "Core":
+        """The core stocks of a state, by name, as plain floats."""
+        return Core._make(x[:len(CORE)].tolist())
 
     def _need_target(self, pressure: float) -> float:
         """Mean of min(1, baseline + pressure) over the uniform baseline need."""
@@ -275,30 +352,37 @@ class GovernanceTwin:
         over = (max(0.0, hi + pressure - 1.0) ** 2 - max(0.0, lo + pressure - 1.0) ** 2) / (2 * (hi - lo))
         return 0.5 * (lo + hi) + pressure - over
 
-    def _delivered(self, x: np.ndarray, queued: np.ndarray) -> np.ndarray:
+    def _delivered(self, s, queued) -> list[float]:
         """What reaches the society: loss, and the agencies' alignment."""
-        p, i = self.p, self.index
-        kept = 1.0 - p.execute_loss * (1.0 - x[i["sharing"]])
-        align = x[i["alignment"]]
+        p = self.p
+        kept = 1.0 - p.execute_loss * (1.0 - s.sharing)
+        align = s.alignment
         over = p.apparatus_overreach * (1.0 - align)
-        acc, con, inc, mob = np.maximum(queued, 0.0) * kept
-        return np.array([acc * align, min(con * (1.0 + over), 2.0 * p.execute_max_intensity),
-                         inc, mob])
+        acc, con, inc, mob = (max(q, 0.0) * kept for q in queued)
+        return [acc * align, min(con * (1.0 + over), 2.0 * p.execute_max_intensity), inc, mob]
 
-    def _respond(self, x: np.ndarray, delivered: np.ndarray):
-        p, i = self.p, self.index
+    def _respond(self, s, delivered):
+        p = self.p
         mob = p.levers_mobilise_effect * delivered[3]
         constraint = delivered[1] + mob
         density = min(1.0, max(0.0, p.society_enforcement + p.levers_presence * constraint))
         eyes = p.monitor_visibility * p.monitor_coverage * self.window
-        return self.population.respond(
-            x[i["need"]], x[i["trust"]], x[i["expression"]], 1.0 - x[i["removed"]],
-            density * self.window, eyes, p.levers_incentive_effect * delivered[2])
+        key = (s.need, s.trust, s.expression, s.removed, density, delivered[2])
+        # the solver's Jacobian moves one stock at a time, and most stocks do not
+        # reach the society at once: the same response is asked for again and again
+        known = self._responses.get(key)
+        if known is None:
+            if len(self._responses) > 512:
+                self._responses.clear()
+            known = self._responses[key] = self.population.respond(
+                s.need, s.trust, s.expression, 1.0 - s.removed,
+                density * self.window, eyes, p.levers_incentive_effect * delivered[2])
+        return known
 
-    def _sensed(self, x: np.ndarray) -> np.ndarray:
+    def _sensed(self, s) -> np.ndarray:
         """What Monitor reports now (it reaches Analyze after the delay)."""
-        p, i = self.p, self.index
-        noise, E, n, Q = p.monitor_noise, x[i["expression"]], x[i["need"]], x[i["participation"]]
+        p = self.p
+        noise, E, n, Q = p.monitor_noise, s.expression, s.need, s.participation
         reported = p.monitor_participation_sensing * Q
         sensed = 1.0 - (1.0 - p.monitor_coverage) * (1.0 - reported)
         sampling = max(E, 0.0) * (1.0 - sensed) / max(sensed * self.district_size, 1.0)
@@ -306,20 +390,22 @@ class GovernanceTwin:
         return np.array([_clipped_mean(E, math.sqrt(noise ** 2 + sampling)),
                          _clipped_mean(n, need_sd), _clipped_mean(Q, noise)])
 
-    def _district_spread(self, x: np.ndarray, acc: float) -> float:
+    def _district_spread(self, s, acc: float) -> float:
         """Spread of estimated tension across districts: measurement noise
         through the filter, plus the need that uneven disturbances leave."""
-        p, i = self.p, self.index
+        p = self.p
         w, noise = p.analyze_need_weight, p.monitor_noise
-        reported = p.monitor_participation_sensing * x[i["participation"]]
+        reported = p.monitor_participation_sensing * s.participation
         need_sd = noise / math.sqrt(max(reported, 0.01))
         measured = self.filtered_var * ((1 - w) ** 2 * noise ** 2 + w ** 2 * need_sd ** 2)
         # per type: stationary variance of pressure, then of need that follows it
-        c = np.exp(-(self.decay + p.levers_accommodation_effect * acc * self.match))
-        pressure_var = self.type_counts * c * c * self.arrival_var / (1.0 - c * c)
         b = 1.0 - p.society_need_rate
         r = 1.0 - b
-        need_var = float(np.sum(r * r * pressure_var * (1 + b * c) / ((1 - b * b) * (1 - b * c))))
+        need_var = 0.0
+        for count, match in zip(self.type_counts, self.match):
+            c = math.exp(-(self.decay + p.levers_accommodation_effect * acc * match))
+            pressure_var = count * c * c * self.arrival_var / (1.0 - c * c)
+            need_var += r * r * pressure_var * (1 + b * c) / ((1 - b * b) * (1 - b * c))
         return math.sqrt((measured + w * w * need_var + 1e-8))
 
     # -- the flows ------------------------------------------------------------------------
@@ -343,8 +429,10 @@ class GovernanceTwin:
         p, i = self.p, self.index
         x = np.minimum(np.maximum(state, self.lower), self.upper)
         dx = x - state
-        queued = self.execute_chain.output(x, np.zeros(4))
-        delivered = self._delivered(x, queued)
+        s = Core._make(x[:len(CORE)].tolist())  # plain floats: scalar arithmetic is cheap
+        d = [0.0] * len(CORE)
+        queued = self.execute_chain.output(x, _NO_PLAN).tolist()
+        delivered = self._delivered(s, queued)
         mob = p.levers_mobilise_effect * delivered[3]
         acc, con = delivered[0] + mob, delivered[1] + mob
 
@@ -356,37 +444,37 @@ class GovernanceTwin:
         pressure = x[0:2]
         # exact equilibrium of the step map: P = arrivals keep / (1 - keep)
         dx[0:2] += lam * ((self.inflow + shocks) * keep / -np.expm1(-lam) - pressure)
-        n, trust, anchor = x[i["need"]], x[i["trust"]], x[i["trust_anchor"]]
-        dx[i["need"]] += (self.need_rate * (self._need_target(float(pressure.sum())) - n)
+        n, trust, anchor = s.need, s.trust, s.trust_anchor
+        d[i["need"]] += (self.need_rate * (self._need_target(float(pressure.sum())) - n)
                          + shock_rate * reach * max(0.0, min(size, 1.0 - n)))
         gain = p.levers_trust_from_accommodation * acc
         loss = (p.levers_trust_from_constraint * con + p.levers_trust_from_need * n
-                + p.levers_trust_from_removal * x[i["removed"]])
-        dx[i["trust"]] += gain * (1 - trust) - loss * trust + p.society_trust_recovery * (anchor - trust)
+                + p.levers_trust_from_removal * s.removed)
+        d[i["trust"]] += gain * (1 - trust) - loss * trust + p.society_trust_recovery * (anchor - trust)
 
         # society: what agents do, one step to adjust
-        r = self._respond(x, delivered)
-        dx[i["expression"]] += r.expression - x[i["expression"]]
-        dx[i["participation"]] += r.participation - x[i["participation"]]
-        dx[i["removed"]] += r.removal - x[i["removed"]] / self.term
+        r = self._respond(s, delivered)
+        d[i["expression"]] += r.expression - s.expression
+        d[i["participation"]] += r.participation - s.participation
+        d[i["removed"]] += r.removal - s.removed / self.term
 
         # Monitor (delayed) and Analyze
-        sensed_now = self._sensed(x)
+        sensed_now = self._sensed(s)
         self.monitor_chain.flow(x, sensed_now, dx)
         seen = self.monitor_chain.output(x, sensed_now)
         w = p.analyze_need_weight
         raw = (1 - w) * seen[0] + w * seen[1]
         if self.smoothing_lag > 0:
-            dx[i["tension"]] += (raw - x[i["tension"]]) / self.smoothing_lag
-            tension = x[i["tension"]]
+            d[i["tension"]] += (raw - s.tension) / self.smoothing_lag
+            tension = s.tension
         else:
             tension = raw
         horizon = p.analyze_horizon
         if horizon > 0:
-            dx[i["trend"]] += (dx[i["tension"]] - x[i["trend"]]) / 4.0
-        forecast = tension + horizon * x[i["trend"]]
+            d[i["trend"]] += (d[i["tension"]] + dx[i["tension"]] - s.trend) / 4.0
+        forecast = tension + horizon * s.trend
         error = forecast - p.analyze_setpoint
-        spread = self._district_spread(x, acc)
+        spread = self._district_spread(s, acc)
         level = p.analyze_fault_level
         faults = _ndtr((forecast - level) / spread)
         crisis = (_logistic((faults - p.analyze_crisis_share) / 0.02))
@@ -394,47 +482,48 @@ class GovernanceTwin:
         # self-protecting: the reserve is released in a crisis, tires, rebuilds
         planned_mob = 0.0
         if p.protecting_enabled:
-            reserve, fatigue = x[i["reserve"]], x[i["fatigue"]]
+            reserve, fatigue = s.reserve, s.fatigue
             release, recovery = p.protecting_release, p.protecting_recovery
             planned_mob = crisis * release * reserve * (1.0 - fatigue)
-            dx[i["reserve"]] += ((1 - crisis) * recovery * (p.protecting_reserve - reserve)
+            d[i["reserve"]] += ((1 - crisis) * recovery * (p.protecting_reserve - reserve)
                                 - crisis * release * reserve)
-            dx[i["fatigue"]] += (crisis * min(p.protecting_fatigue, max(0.0, 1.0 - fatigue))
+            d[i["fatigue"]] += (crisis * min(p.protecting_fatigue, max(0.0, 1.0 - fatigue))
                                 - (1 - crisis) * recovery * fatigue)
 
         # Plan: the policy's demand, fitted to the budget
-        plan = self._plan(x, error, forecast, spread, faults, dx)
-        planned = np.array([plan[0], plan[1], plan[2], min(planned_mob, p.execute_max_intensity)])
+        plan = self._plan(s, error, forecast, spread, faults, d)
+        planned = np.array((plan[0], plan[1], plan[2], min(planned_mob, p.execute_max_intensity)))
         self.execute_chain.flow(x, planned, dx)
 
         # self-configuring: capacity after crises, information sharing while faults persist
         if p.configuring_enabled:
             step, period = p.configuring_step, p.configuring_period
-            K = x[i["capacity"]]
+            K = s.capacity
             floor = p.plan_capacity
             top = max(floor, p.configuring_max_capacity)
             growth = K * (crisis * math.log1p(step) + (1 - crisis) * math.log1p(-step / 4)) / period
-            dx[i["capacity"]] += 0.0 if (K >= top and growth > 0) or (K <= floor and growth < 0) else growth
+            d[i["capacity"]] += 0.0 if (K >= top and growth > 0) or (K <= floor and growth < 0) else growth
             faulty = (_logistic((faults - 0.05) / 0.01))
             share = (faulty * step - (1 - faulty) * step / 4) / period
-            S = x[i["sharing"]]
-            dx[i["sharing"]] += 0.0 if (S >= 1 and share > 0) or (S <= 0 and share < 0) else share
+            S = s.sharing
+            d[i["sharing"]] += 0.0 if (S >= 1 and share > 0) or (S <= 0 and share < 0) else share
 
         # the apparatus drifts with coercion held, oversight restores it
-        A = x[i["alignment"]]
-        dx[i["alignment"]] += (-p.apparatus_drift * (delivered[1] + delivered[3]) * A
+        A = s.alignment
+        d[i["alignment"]] += (-p.apparatus_drift * (delivered[1] + delivered[3]) * A
                               + p.apparatus_oversight * p.structure_centralisation * (1 - A))
+        dx[:len(CORE)] += d
         return {"dx": dx, "response": r, "delivered": delivered, "seen": seen, "tension": tension,
                 "faults": faults, "crisis": crisis, "spread": spread}
 
-    def _plan(self, x, error, forecast, spread, faults, dx) -> tuple[float, float, float]:
+    def _plan(self, s, error, forecast, spread, faults, d) -> tuple[float, float, float]:
         """Mean accommodation, constraint and incentive the policy asks for."""
         p, i = self.p, self.index
         policy = p.plan_policy
         if policy == "none":
             return 0.0, 0.0, 0.0
         c = p.structure_centralisation
-        budget = max(0.0, x[i["capacity"]] - p.monitor_cost * p.monitor_coverage
+        budget = max(0.0, s.capacity - p.monitor_cost * p.monitor_coverage
                      - p.apparatus_oversight_cost * c)
         soft, gain = p.plan_soft_share, p.plan_gain
         incentive_share = p.plan_incentive_share
@@ -442,14 +531,16 @@ class GovernanceTwin:
             response = p.plan_threshold_response * faults
             acc, con = soft * response, (1 - soft) * response
         else:
-            integral = x[i["integral"]]
-            # anti-windup: the integral never stores more than +-5
-            held = (integral >= 5 and error > 0) or (integral <= -5 and error < 0)
-            if p.plan_integral > 0 and not held:  # with no integral gain it has no effect
-                dx[i["integral"]] += error
+            integral = s.integral
+            # anti-windup: the integral never stores more than +-5. A smooth brake
+            # (1 - (I/5)^8) on filling it rather than a hard stop, so that a loop
+            # resting wound up is a regular root for the equilibrium solver
+            if p.plan_integral > 0:  # with no integral gain it has no effect
+                outward = integral * error > 0
+                d[i["integral"]] += error * (1.0 - min(1.0, (integral / 5.0) ** 8) if outward else 1.0)
             mean = gain * error + p.plan_integral * integral
             if policy == "pid":
-                mean += p.plan_derivative * x[i["trend"]]
+                mean += p.plan_derivative * s.trend
             response = _positive_mean(mean, gain * spread)
             if policy == "pid":
                 acc, con = soft * response, (1 - soft) * response
@@ -489,7 +580,7 @@ class GovernanceTwin:
             "incentivise": d[2], "mobilise": d[3], "faults": f["faults"] * self.districts,
             "crisis": f["crisis"], "alignment": x[i["alignment"]], "reserve": x[i["reserve"]],
             "fatigue": x[i["fatigue"]], "capacity": x[i["capacity"]], "sharing": x[i["sharing"]],
-            "cost": float(d.sum()) + overhead,
+            "cost": float(sum(d)) + overhead,
         }
 
     def frame(self, t: np.ndarray, states: np.ndarray) -> pd.DataFrame:

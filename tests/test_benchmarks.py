@@ -25,7 +25,7 @@ def positive(value) -> bool:
 def quick(tmp_path_factory):
     out = tmp_path_factory.mktemp("bench") / "results.json"
     done = subprocess.run([sys.executable, str(SUITE), "--quick", "--json", str(out)],
-                          capture_output=True, text=True, timeout=120)
+                          capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr
     return done.stdout, json.loads(out.read_text())
 

@@ -72,7 +72,9 @@ def test_dashboard_renders_steps_and_stays_on_loopback(server, tmp_path):
         for text in ("Question.", "Districts", "What is felt and what is seen", "Lever allocation",
                      "The loop at step 0", "Capacity per district", "Plan policy"):
             assert page.get_by_text(text).first.is_visible(), text
-        assert page.locator("canvas").count() >= 3  # the map and two charts, drawn by ECharts
+        # the map and two charts, drawn by ECharts (wait: on a busy machine they come later)
+        page.locator("canvas").nth(2).wait_for(timeout=60_000)
+        assert page.locator("canvas").count() >= 3
 
         # move the capacity slider (0.40 -> 0.60) and reset: the new model uses it
         slider = page.locator(".v-input", has_text="Capacity per district").get_by_role("slider")
