@@ -212,6 +212,7 @@ def scan(values: Mapping[str, Any], key: str, grid: Sequence[float]) -> pd.DataF
     twins: dict[float, Any] = {}
     for order in (grid, grid[::-1]):
         _follow(values, key, order, found, twins)
+    _saddles(found, twins)
     rows: list[dict[str, Any]] = []
     for value in grid:
         twin = twins[value]
@@ -230,6 +231,20 @@ def scan(values: Mapping[str, Any], key: str, grid: Sequence[float]) -> pd.DataF
     if not rows:
         raise TwinError(f"no fixed point found for any value of {key}")
     return pd.DataFrame(rows)
+
+
+def _saddles(found, twins) -> None:
+    """Where two stable states coexist, look between them for the unstable one
+    that divides their basins (the middle branch of an S-shaped diagram)."""
+    for value, points in found.items():
+        twin = twins[value]
+        stable = [p for p in points if p.stable]
+        if twin.form != "loop" or len(stable) < 2:
+            continue
+        start = 0.5 * (stable[0].state + stable[1].state)
+        for p in fixed_points(twin, [start], known=points, effort=60):
+            if not any(np.max(np.abs(p.state - q.state)) < 1e-5 for q in points):
+                points.append(p)
 
 
 def _follow(values, key, order, found, twins, every: int = 25) -> None:

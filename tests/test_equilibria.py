@@ -39,6 +39,15 @@ def test_lever_mix_has_two_stable_states_and_hysteresis():
     assert count.loc[0.2] == 1 and count.loc[0.75] == 1       # one state at either end
     both = count[count >= 2].index
     assert len(both) >= 3 and 0.2 < both.min() and both.max() < 0.75
+    # between the two stable states, the unstable one that divides their basins
+    unstable = table[~table["stable"]]
+    between = 0
+    for value in both:
+        here = stable[stable["plan.soft_share"] == value]["expression"]
+        saddle = unstable[unstable["plan.soft_share"] == value]["expression"]
+        between += bool(((saddle > here.min()) & (saddle < here.max())).any())
+    assert between >= len(both) // 2
+    assert (unstable["leading_real"] > 0).all() and not unstable["oscillatory"].any()
     lo = stable[stable["plan.soft_share"] == 0.2]["expression"].iloc[0]
     hi = stable[stable["plan.soft_share"] == 0.75]["expression"].iloc[0]
     assert lo > 0.3 and hi < 0.05                               # unrest with more constraint
