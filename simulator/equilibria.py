@@ -235,16 +235,27 @@ def scan(values: Mapping[str, Any], key: str, grid: Sequence[float]) -> pd.DataF
 
 def _saddles(found, twins) -> None:
     """Where two stable states coexist, look between them for the unstable one
-    that divides their basins (the middle branch of an S-shaped diagram)."""
+    that divides their basins (the middle branch of an S-shaped diagram): from
+    the saddle found at the neighbouring value, else from mixes of the two
+    states weighted towards the quieter one, where the divide usually lies."""
+    last, saddle = None, None
     for value, points in found.items():
         twin = twins[value]
         stable = [p for p in points if p.stable]
         if twin.form != "loop" or len(stable) < 2:
+            last, saddle = twin, None
             continue
-        start = 0.5 * (stable[0].state + stable[1].state)
-        for p in fixed_points(twin, [start], known=points, effort=60):
-            if not any(np.max(np.abs(p.state - q.state)) < 1e-5 for q in points):
+        i = twin.index["expression"]
+        quiet, loud = sorted(stable, key=lambda p: p.state[i])[:2]
+        starts = [w * quiet.state + (1 - w) * loud.state for w in (0.85, 0.6)]
+        if saddle is not None:
+            starts.insert(0, twin.embed(last, saddle))
+        saddle = None
+        for p in fixed_points(twin, starts, known=points, effort=100):
+            if not p.stable and not any(np.max(np.abs(p.state - q.state)) < 1e-5 for q in points):
                 points.append(p)
+                saddle = p.state
+        last = twin
 
 
 def _follow(values, key, order, found, twins, every: int = 25) -> None:
