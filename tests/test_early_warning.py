@@ -26,7 +26,11 @@ written:
   forecast of when.
 - A slow approach instead of the shock (trust falling by 0.6 over 400 steps,
   with accommodation rebuilding trust too slowly to undo it) does not warn
-  either: the indicators fall as the society tips (see the last test).
+  either: the indicators fall as the society tips.
+- In Epstein's civil violence (loop off), a slow legitimacy fall before the
+  first outburst gives a rising variance of expression in 9 of 10 runs, but
+  the same fall stopped short of the outburst gives it too (10 of 10), and it
+  is the rise of the mean, not of the fluctuations (see the last test).
 """
 
 import json
@@ -39,7 +43,7 @@ from simulator import ParameterError, load_scenario
 from simulator.cli import main
 from simulator.early_warning import (EarlyWarning, detrend, early_warning, find_event,
                                      kendall_trend, rolling_autocorrelation, rolling_variance)
-from simulator.experiment import run_once
+from simulator.experiment import replicate_seeds, run_once
 
 
 # -- the indicators on processes whose answer is known ---------------------------------------
@@ -292,3 +296,81 @@ def test_a_slow_approach_under_heavy_monitoring_gives_falling_not_rising_indicat
     assert var_e.mean() < var_s.mean() - 0.3  # measured -0.66 against -0.12
     assert (ac_e > 0).sum() <= 3  # measured 2 of 10
     assert ac_e.mean() < ac_s.mean() - 0.15  # measured -0.45 against -0.14
+
+
+# -- a model with a threshold that a slow drift crosses: Epstein's civil violence --------------
+
+#: epstein_civil_violence, variant slow_erosion: legitimacy 0.89 (quiet), falling by 0.1 over
+#: steps 50-449; the first large outburst (expression 0.1, as in the phenomenon test's bursts)
+#: is the event. Controls over the same stretch: the same fall stopped after 120 steps (at
+#: 0.86), and no fall.
+EPSTEIN_START, OUTBURST = 50, 0.1
+
+
+@pytest.fixture(scope="module")
+def epstein_erosion():
+    sc = load_scenario("epstein_civil_violence")
+    eroding = sc.with_variant("slow_erosion")
+    conditions = {
+        "eroding": eroding,
+        "stopped": eroding.with_changes(overrides={"shock.trust_drop": 0.03,
+                                                   "shock.trust_drop_duration": 120}),
+        "steady": eroding.with_changes(overrides={"shock.trust_drop": 0.0}),  # driver off
+    }
+    seeds = replicate_seeds(sc, 10)
+    return {name: [run_once(c, s)["expression"].to_numpy() for s in seeds]
+            for name, c in conditions.items()}
+
+
+def test_a_slow_legitimacy_fall_in_epsteins_model_gives_rising_variance_but_no_slowing_down(
+        epstein_erosion):
+    """Variance rises before the outburst, but only because the mean does (10 seeds, 2002-2011).
+
+    Measured when written: with the fall, expression first reaches 0.1 at steps 178-365
+    (legitimacy 0.81-0.86; peaks 0.32-0.41); without it, never. Over steps 50 to that step, the
+    tau of the rolling variance of expression is positive in 9 of 10 runs (mean +0.85); without
+    the fall in 1 of 10 (mean -0.18 over the 5 runs whose expression is not constantly 0). But
+    the fall stopped at 0.86 gives the same rise over the same steps, 10 of 10 (mean +0.82),
+    though only 1 of those runs tips in the stretch; and the rise is that of the mean (rolling
+    mean tau positive in 10 of 10, +0.88), not of the fluctuations: the variance-to-mean ratio
+    rises in 4 of 10 (mean -0.04), as independent citizens crossing the threshold one at a
+    time give. The autocorrelation rises in 7 of 10 (mean +0.32), against 6 of 10 (+0.20)
+    when the fall stops. Across 5 rates and starts, 2 seed sets and 4 window/bandwidth
+    choices the variance count was 7-10 of 10, the autocorrelation's 3-10 (means -0.25 to
+    +0.70), the variance-to-mean ratio's 3-5 of 10 (means below 0). With the driver off the
+    crossing assertion fails.
+    """
+    eroding, stopped, steady = (epstein_erosion[k] for k in ("eroding", "stopped", "steady"))
+    events = [find_event(e, start=EPSTEIN_START, level=OUTBURST) for e in eroding]
+    assert all(ev is not None and 150 <= ev <= 390 for ev in events)  # measured 178-365
+    assert all(find_event(e, start=EPSTEIN_START, level=OUTBURST) is None for e in steady)
+    assert sum(find_event(e[:ev], start=EPSTEIN_START, level=OUTBURST) is not None
+               for e, ev in zip(stopped, events)) <= 2  # measured 1 of 10 tips in the stretch
+
+    def indicators(runs):
+        out = []
+        for e, ev in zip(runs, events):
+            w = early_warning(e, series="expression", start=EPSTEIN_START, event=ev)
+            windows = np.lib.stride_tricks.sliding_window_view(w.value, w.window)
+            mean = windows.mean(axis=1)
+            fano = np.where(mean > 0, windows.var(axis=1) / np.where(mean > 0, mean, 1), np.nan)
+            out.append((w.tau_variance, w.tau_autocorrelation, kendall_trend(mean)[0],
+                        kendall_trend(fano)[0]))
+        return np.array(out)  # NaN where the stretch is constant (no citizen ever active)
+
+    e, c, s = indicators(eroding), indicators(stopped), indicators(steady)
+    VAR, AC, MEAN, FANO = range(4)
+    # the variance rises toward the outburst, and not without the fall
+    assert (e[:, VAR] > 0).sum() >= 8  # measured 9 of 10
+    assert np.nanmean(e[:, VAR]) > 0.6  # measured +0.85
+    assert (s[:, VAR] > 0).sum() <= 3  # measured 1 of 10
+    assert np.nanmean(e[:, VAR]) > np.nanmean(s[:, VAR]) + 0.5  # measured +0.85 against -0.18
+    # ... but equally where the fall stops short of the outburst: it tracks the driver
+    assert (c[:, VAR] > 0).sum() >= 8  # measured 10 of 10
+    assert abs(np.nanmean(e[:, VAR]) - np.nanmean(c[:, VAR])) < 0.2  # measured +0.85 and +0.82
+    # ... and it is the mean's rise, not larger fluctuations: no slowing down
+    assert (e[:, MEAN] > 0).sum() >= 9  # measured 10 of 10
+    assert (e[:, FANO] > 0).sum() <= 6  # measured 4 of 10
+    assert np.nanmean(e[:, FANO]) < 0.2  # measured -0.04
+    assert (e[:, AC] > 0).sum() - (c[:, AC] > 0).sum() <= 3  # measured 7 against 6 of 10
+    assert np.nanmean(e[:, AC]) < 0.5  # measured +0.32; an AR(1) nearing a unit root: 0.76-0.97
