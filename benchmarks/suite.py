@@ -240,6 +240,10 @@ def print_report(result: dict) -> None:
         print(f"{s['runs']} runs of {s['steps_per_run']} steps (about {s['serial']['mean_run_s']:.2f} s each)")
         print(f"1 worker: {s['runs_per_s_1']:.3f} runs/s; 2 workers: {s['runs_per_s_2']:.3f} runs/s; "
               f"speed-up {s['speedup']:.2f}x  ({verdict(t['sweep_speedup'])})")
+        print(f"overhead per run (wall minus ideal wall, times workers, per run; start-up included): "
+              f"{s['serial']['overhead_ms_per_run']:.1f} ms on 1 worker, "
+              f"{s['parallel']['overhead_ms_per_run']:.1f} ms on {s['parallel']['workers']} "
+              f"(worker start-up {s['parallel']['startup_s']:.2f} s)")
 
     print("\ntwin: 200-point bifurcation scan")
     tw = result["twin"]

@@ -10,12 +10,14 @@ place: the cost grows linearly with the radius, not with the window's area.
 
 from __future__ import annotations
 
+import functools
 import math
 
 import numpy as np
 
 __all__ = ["Grid", "box_sum", "cross_sum", "diamond_sum", "neighbourhood_add",
-           "neighbourhood_sum", "window_offsets"]
+           "neighbourhood_sum", "pad_work",
+           "window_offsets", "window_table", "wrap_table"]
 
 
 def box_sum(field: np.ndarray, radius: int, *, out: np.ndarray | None = None,
@@ -37,30 +39,62 @@ def box_sum(field: np.ndarray, radius: int, *, out: np.ndarray | None = None,
 
 
 def diamond_sum(field: np.ndarray, radius: int, *, out: np.ndarray | None = None,
-                work: np.ndarray | None = None) -> np.ndarray:
+                work: np.ndarray | None = None, pad: tuple[np.ndarray, ...] | None = None) -> np.ndarray:
     """Sum over the von Neumann diamond ``|dx| + |dy| <= r`` around every cell, on a torus.
 
     The diamond is a stack of horizontal segments whose half-width shrinks
     by one per row away from the centre. Each segment sum is the previous
     one plus two shifted copies, and is added at the rows above and below,
     so the cost grows linearly with the radius. ``out`` and ``work`` as in
-    :func:`box_sum`.
+    :func:`box_sum`; ``pad`` (see :func:`pad_work`) is reused between calls.
+
+    The field is first copied into a wrapped border of ``r`` cells, so that
+    every shift, along a row or down a column, is one add over the flat
+    arrays: about 30 numpy calls for r = 7 instead of about 80 with the wrap
+    done edge by edge (the adds, and their order, are those of the unpadded
+    sum, so the result is the same to the bit).
     """
     radius = _clip(field, radius)
     if radius <= 0:
         return _copy(field, out)
-    out, row = _like(field, out), _like(field, work)
-    out.fill(0)
-    np.copyto(row, field)  # the segment of half-width 0
-    for half in range(radius + 1):
+    out = _like(field, out)
+    src, acc, row = pad if pad is not None else pad_work(field, radius)
+    side_y, side_x = field.shape
+    r = radius
+    width = side_x + 2 * r
+    src[r:-r, r:-r] = field  # the field, with a wrapped border of r cells
+    src[r:-r, :r] = field[:, -r:]
+    src[r:-r, -r:] = field[:, :r]
+    src[:r] = src[-2 * r:-r]
+    src[-r:] = src[r:2 * r]
+    s, a, w = src.reshape(-1), acc.reshape(-1), row.reshape(-1)
+    # border cells of acc and row get wrong sums from the flat shifts; only the
+    # inner cells are read, and their shifts never leave the padded array
+    np.copyto(w, s)  # the segment of half-width 0
+    for half in range(r + 1):
         if half:
-            _add_rolled(row, field, half, 1)
-            _add_rolled(row, field, -half, 1)
-        dy = radius - half
-        _add_rolled(out, row, dy, 0)
-        if dy:
-            _add_rolled(out, row, -dy, 0)
+            w[half:] += s[:-half]
+            w[:-half] += s[half:]
+        shift = (r - half) * width
+        if half == 0:  # the first add into zeros is a copy
+            a[:-shift] = w[shift:]
+            a[-shift:] = 0.0
+            a[shift:] += w[:-shift]
+        elif shift:
+            a[shift:] += w[:-shift]
+            a[:-shift] += w[shift:]
+        else:
+            a += w
+    np.copyto(out, acc[r:-r, r:-r])
     return out
+
+
+def pad_work(field: np.ndarray, radius: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Work arrays for :func:`diamond_sum`: three grids with a border of ``radius`` cells."""
+    radius = _clip(field, radius)
+    shape = (field.shape[0] + 2 * radius, field.shape[1] + 2 * radius)
+    dtype = field.dtype if field.dtype.kind == "f" else np.int32
+    return tuple(np.empty(shape, dtype) for _ in range(3))
 
 
 def cross_sum(field: np.ndarray, radius: int, *, out: np.ndarray | None = None,
@@ -76,10 +110,14 @@ def cross_sum(field: np.ndarray, radius: int, *, out: np.ndarray | None = None,
 
 
 def neighbourhood_sum(field: np.ndarray, radius: int, shape: str, *,
-                      out: np.ndarray | None = None, work: np.ndarray | None = None) -> np.ndarray:
-    """Neighbourhood sum, centre included: square (moore), diamond (von_neumann) or cross."""
+                      out: np.ndarray | None = None, work: np.ndarray | None = None,
+                      pad: tuple[np.ndarray, ...] | None = None) -> np.ndarray:
+    """Neighbourhood sum, centre included: square (moore), diamond (von_neumann) or cross.
+
+    ``pad``: work arrays from :func:`pad_work`, used by the diamond only.
+    """
     if shape == "von_neumann":
-        return diamond_sum(field, radius, out=out, work=work)
+        return diamond_sum(field, radius, out=out, work=work, pad=pad)
     if shape == "cross":
         return cross_sum(field, radius, out=out, work=work)
     return box_sum(field, radius, out=out, work=work)
@@ -103,7 +141,8 @@ def window_offsets(radius: int, shape: str, side: int) -> tuple[np.ndarray, np.n
 
 
 def neighbourhood_add(out: np.ndarray, cells: np.ndarray, weights: np.ndarray,
-                      offsets: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
+                      offsets: tuple[np.ndarray, np.ndarray],
+                      table: np.ndarray | None = None) -> np.ndarray:
     """Add to ``out`` the neighbourhood sum of a field that is ``weights`` at ``cells``, 0 elsewhere.
 
     ``out`` is a ``side x side`` grid, ``cells`` flat cell indices and
@@ -112,14 +151,48 @@ def neighbourhood_add(out: np.ndarray, cells: np.ndarray, weights: np.ndarray,
     it). The cost grows with ``cells.size`` times the window, not with the
     grid: for a few changed cells it is much cheaper than a new sum. With
     whole-number weights the result equals a full recount exactly.
-
+    ``table``: the windows of all cells, from :func:`window_table`; looking
+    the cells up in it is several times faster than working them out.
     """
+    if table is not None:
+        seen_from = table[cells]
+        np.add.at(out.reshape(-1), seen_from.ravel(), np.repeat(weights.astype(out.dtype), table.shape[1]))
+        return out
     side = out.shape[0]
     dy, dx = offsets
+    r = int(max(np.abs(dy).max(), np.abs(dx).max()))
+    wrap = wrap_table(side, r)
     y, x = np.divmod(cells, side)
-    seen_from = ((y[:, None] + dy) % side) * side + (x[:, None] + dx) % side
+    # a lookup in a short table instead of integer modulo (several times faster)
+    seen_from = wrap[y[:, None] + (dy + r)] * side + wrap[x[:, None] + (dx + r)]
     np.add.at(out.reshape(-1), seen_from.ravel(), np.repeat(weights.astype(out.dtype), dy.size))
     return out
+
+
+def window_table(side: int, offsets: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
+    """The flat cells of the window around every cell: row ``c`` lists cell ``c``'s window.
+
+    ``side**2 x window`` entries (9 MB for a 100 x 100 grid and a diamond of
+    radius 7), so callers build it only for small grids.
+    """
+    dy, dx = offsets
+    r = int(max(np.abs(dy).max(), np.abs(dx).max()))
+    wrap = wrap_table(side, r)
+    y, x = np.divmod(np.arange(side * side), side)
+    return wrap[y[:, None] + (dy + r)] * side + wrap[x[:, None] + (dx + r)]
+
+
+@functools.lru_cache(maxsize=16)
+def wrap_table(side: int, reach: int) -> np.ndarray:
+    """``wrap_table(side, r)[i + r] == i % side`` for ``-r <= i < side + r``.
+
+    Moving a row or column index by at most ``r`` and wrapping it round the
+    torus is then one lookup: integer modulo costs several times more. The
+    table is read-only, as it is shared.
+    """
+    table = np.arange(-reach, side + reach) % side
+    table.flags.writeable = False
+    return table
 
 
 def _line_sum(a: np.ndarray, r: int, axis: int, out: np.ndarray) -> np.ndarray:
@@ -201,9 +274,23 @@ class Grid:
         self.k = districts_per_side
         self.districts = districts_per_side * districts_per_side
         band = np.arange(self.side) * districts_per_side // self.side
-        self.district_of_cell = (band[:, None] * districts_per_side + band[None, :]).ravel().astype(np.int32)
+        # index arrays in numpy's own index type (intp): numpy converts an int32
+        # index on every use, which makes a lookup 2-5x slower
+        self.district_of_cell = (band[:, None] * districts_per_side + band[None, :]).ravel().astype(np.intp)
         self.agency_of_district = (np.arange(self.districts) * agencies // self.districts).astype(np.int32)
         self.agencies = agencies
+        self.row_of_cell, self.col_of_cell = np.divmod(np.arange(self.cells, dtype=np.intp), self.side)
+
+    def shifted(self, cells: np.ndarray, dy: np.ndarray, dx: np.ndarray, reach: int) -> np.ndarray:
+        """Cells moved by ``dy - reach`` rows and ``dx - reach`` columns, round the torus.
+
+        ``dy`` and ``dx`` are in ``0 .. 2 reach`` (offsets shifted to start at
+        0, as ``rng.integers(0, 2 r + 1)`` draws them, the same draws as
+        ``rng.integers(-r, r + 1)`` plus r). Table lookups instead of
+        ``divmod`` and integer modulo, which cost several times more.
+        """
+        wrap = wrap_table(self.side, reach)
+        return wrap[self.row_of_cell[cells] + dy] * self.side + wrap[self.col_of_cell[cells] + dx]
 
     def units(self, granularity: int) -> np.ndarray:
         """Management unit of every district when units are g x g districts."""

@@ -67,6 +67,12 @@ from .society import Society
 __all__ = ["GovernanceModel"]
 
 
+def _mean(x: np.ndarray) -> float:
+    """``float(x.mean())``, the same number, without ``np.mean``'s overhead
+    (about 3 microseconds, a dozen times a step, on 16 districts)."""
+    return float(x.sum() / x.size)
+
+
 class GovernanceModel(mesa.Model):
     """A synthetic society governed by a MAPE-K loop with four self-* objectives.
 
@@ -163,10 +169,10 @@ class GovernanceModel(mesa.Model):
                              self.delivery.constrain)
         self.knowledge.remember(Record(
             tension=a.system_tension,
-            observed_expression=float(a.expression.mean()),
-            observed_participation=float(self.observation.participation.mean()),
-            error=float(a.error.mean()),
-            fault_share=float(a.faults.mean()),
+            observed_expression=_mean(a.expression),
+            observed_participation=_mean(self.observation.participation),
+            error=_mean(a.error),
+            fault_share=_mean(a.faults),
             crisis=a.crisis,
             cost=self.cost,
         ))
@@ -255,10 +261,10 @@ class GovernanceModel(mesa.Model):
             "participation": mean(state.participation),
             "removed": mean(state.removed),
             "tension": a.system_tension,
-            "accommodate": float(d.accommodate.mean()),
-            "constrain": float(d.constrain.mean()),
-            "incentivise": float(d.incentivise.mean()),
-            "mobilise": float(d.mobilise.mean()),
+            "accommodate": _mean(d.accommodate),
+            "constrain": _mean(d.constrain),
+            "incentivise": _mean(d.incentivise),
+            "mobilise": _mean(d.mobilise),
             "faults": int(a.faults.sum()),
             "repairs": int(np.count_nonzero(self._previous_faults & ~a.faults)),
             "crisis": int(a.crisis),

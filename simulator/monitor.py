@@ -31,11 +31,16 @@ class Monitor:
         self.rng = rng
         self.window_cells = window_cells
         self._queue: deque[Observation] = deque(maxlen=config.monitor.delay + 1)
+        self._eyes: np.ndarray | None = None
 
     def eyes(self, districts: int) -> np.ndarray:
         """Visible monitoring per district, as expected observers within vision."""
-        m = self.config.monitor
-        return np.full(districts, m.visibility * m.coverage * self.window_cells)
+        # the settings never change in a run: make the (read-only) array once
+        if self._eyes is None or self._eyes.size != districts:
+            m = self.config.monitor
+            self._eyes = np.full(districts, m.visibility * m.coverage * self.window_cells)
+            self._eyes.flags.writeable = False
+        return self._eyes
 
     def observe(self, state: DistrictState, step: int) -> Observation:
         """Record what is sensed now and return what the loop sees (delayed)."""
@@ -47,11 +52,13 @@ class Monitor:
         pop = np.maximum(state.population, 1.0)
         expressers = np.rint(state.expression * pop).astype(np.int64)
         seen = rng.binomial(expressers, sensed)
-        expression = seen / np.maximum(sensed * pop, 1.0) + m.noise * rng.standard_normal(n)
+        # the three noises in one draw: the same numbers as three draws in turn
+        noise = rng.standard_normal(3 * n)
+        expression = seen / np.maximum(sensed * pop, 1.0) + m.noise * noise[:n]
         # need is known only from reports by participants
         need_noise = m.noise / np.sqrt(np.maximum(reported, 0.01))
-        need = state.need + need_noise * rng.standard_normal(n)
-        participation = state.participation + m.noise * rng.standard_normal(n)
+        need = state.need + need_noise * noise[n:2 * n]
+        participation = state.participation + m.noise * noise[2 * n:]
         self._queue.append(
             Observation(
                 step=step,

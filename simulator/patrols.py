@@ -27,9 +27,9 @@ class Patrols:
     def __init__(self, grid: Grid, rng: np.random.Generator):
         self.grid = grid
         self.rng = rng
-        self.positions = np.empty(0, dtype=np.int32)
+        self.positions = np.empty(0, dtype=np.intp)  # intp: fast as an index
         district = grid.district_of_cell
-        self._cells_by_district = np.argsort(district, kind="stable").astype(np.int32)
+        self._cells_by_district = np.argsort(district, kind="stable")
         self._size = np.bincount(district, minlength=grid.districts)
         self._first_cell = np.concatenate(([0], np.cumsum(self._size)[:-1]))
 
@@ -39,11 +39,9 @@ class Patrols:
         target = np.rint(np.clip(density, 0.0, 1.0) * self._size).astype(np.int64)
         pos = self.positions
         if pos.size and walk > 0:
-            side = grid.side
-            y, x = np.divmod(pos, side)
-            y = (y + rng.integers(-walk, walk + 1, pos.size)) % side
-            x = (x + rng.integers(-walk, walk + 1, pos.size)) % side
-            pos = (y * side + x).astype(np.int32)
+            dy = rng.integers(0, 2 * walk + 1, pos.size)  # offsets -walk..walk, plus walk
+            dx = rng.integers(0, 2 * walk + 1, pos.size)
+            pos = grid.shifted(pos, dy, dx, walk)
         district = grid.district_of_cell[pos]
         have = np.bincount(district, minlength=grid.districts)
         if (have > target).any():
@@ -60,5 +58,5 @@ class Patrols:
             offset = (rng.random(where.size) * self._size[where]).astype(np.int64)
             fresh = self._cells_by_district[self._first_cell[where] + offset]
             pos = np.concatenate((pos, fresh))
-        self.positions = pos.astype(np.int32, copy=False)
+        self.positions = pos.astype(np.intp, copy=False)
         return np.bincount(self.positions, minlength=grid.cells)

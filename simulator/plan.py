@@ -46,6 +46,7 @@ class Planner:
         self._units_of = units_of  # granularity -> unit index of every district
         self._integral: np.ndarray | None = None
         self._previous: np.ndarray | None = None
+        self._zero: np.ndarray | None = None  # read-only zeros shared by idle plans
 
     def plan(self, assessment: Assessment, settings: Settings, budget: float,
              mobilise: np.ndarray) -> Plan:
@@ -66,6 +67,14 @@ class Planner:
         policy = self.config.plan.policy
         cap = self.config.execute.max_intensity
         if policy == "none":
+            if not np.any(mobilise):
+                # nothing to do: every lever is the same read-only zero array, so
+                # Execute can tell that nothing changed and skip its arithmetic
+                if self._zero is None or self._zero.size != districts:
+                    self._zero = np.zeros(districts)
+                    self._zero.flags.writeable = False
+                z = self._zero
+                return Plan(assessment.step, z, z, z, z, central=z)
             zero = np.zeros(districts)
             return Plan(assessment.step, zero, zero.copy(), zero.copy(),
                         np.minimum(np.asarray(mobilise, float), cap))

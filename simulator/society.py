@@ -46,7 +46,8 @@ import numpy as np
 
 from .config import Config
 from .contracts import DistrictState, Delivery
-from .grid import Grid, neighbourhood_add, neighbourhood_sum, window_offsets
+from .grid import (Grid, neighbourhood_add, neighbourhood_sum, pad_work, window_offsets,
+                   window_table)
 from .patrols import Patrols
 
 __all__ = ["Society"]
@@ -88,7 +89,7 @@ class Society:
             position = np.arange(n)
         else:
             position = np.sort(rng.choice(grid.cells, size=n, replace=False))
-        self.position = position.astype(np.int32)
+        self.position = position.astype(np.intp)  # intp: fast as an index (see Grid)
         self.occupied = np.zeros(grid.cells, dtype=bool)
         self.occupied[self.position] = True
         self.district = grid.district_of_cell[self.position]
@@ -101,6 +102,11 @@ class Society:
             np.empty(cells, f32) for _ in range(4))
         self._scratch, self._scratch2, self._others = (np.empty(n, f32) for _ in range(3))
         self._window = window_offsets(s.vision, s.neighbourhood, grid.side)
+        self._pad = pad_work(self._cells_in, s.vision)  # for the diamond sums
+        # every cell's window, for the contagion rounds' updates: built on first
+        # use, and only up to 2**21 entries (8 MB; 1.1e6 at 100 x 100, vision 7)
+        self._window_table: np.ndarray | None = None
+        self._use_table = grid.cells * self._window[0].size <= 2 ** 21
         self._free = np.ones(n, dtype=bool)  # not removed: kept equal to removal == 0
         self._joined = np.empty(n, dtype=bool)  # expressers of a contagion round
         self._first_rank = np.empty(grid.cells, dtype=np.int32)  # for movers' conflicts
@@ -272,9 +278,14 @@ class Society:
             if changed.size == 0:
                 break
             np.copyto(expressing, joined)
-            if changed.size * self._window[0].size < self.grid.cells:
+            # with the window table an update costs about half a recount's per cell
+            limit = 2 * self.grid.cells if self._use_table else self.grid.cells
+            if changed.size * self._window[0].size < limit:
                 sign = np.where(joined[changed], 1.0, -1.0)
-                neighbourhood_add(seen, self.position[changed], sign, self._window)
+                if self._use_table and self._window_table is None:
+                    self._window_table = window_table(self.grid.side, self._window)
+                neighbourhood_add(seen, self.position[changed], sign, self._window,
+                                  table=self._window_table)
             else:
                 seen = None  # many changed: a recount is cheaper
         # what was expressed this step, including by those removed for it below
@@ -300,11 +311,13 @@ class Society:
             others = self._others
             np.copyto(others, flat)
         else:
-            others = np.take(flat, self.position, out=self._others)
+            # mode="clip" (positions are always valid): with out=, the default
+            # mode="raise" works on a copy and is about 3x slower
+            others = np.take(flat, self.position, out=self._others, mode="clip")
         others -= self.expressing
         # perceived risk p = 1 - exp(-k ratio), net = G - ra p = G - ra + ra exp(-k ratio)
-        crowd = np.multiply(others, s.contagion, out=others)
-        crowd += 1.0
+        crowd = others if s.contagion == 1.0 else np.multiply(others, s.contagion, out=others)
+        crowd += 1.0  # (times 1.0 is the same number: skipped)
         ratio = np.divide(watched, crowd, out=crowd)
         if s.arrest_rounding == "round":  # whole patrols per expresser: outnumbered
             np.rint(ratio, out=ratio)       # patrols deter nobody
@@ -332,14 +345,13 @@ class Society:
     def _move(self) -> None:
         """Free agents try a random empty cell within vision (Epstein's movement)."""
         s, grid, rng = self._society, self.grid, self.rng
-        movers = np.flatnonzero((rng.random(self.n) < s.mobility) & (self.removal == 0))
+        movers = np.flatnonzero((rng.random(self.n) < s.mobility) & self._free)  # free: removal == 0
         if movers.size == 0:
             return
-        r, side = s.vision, grid.side
-        y, x = np.divmod(self.position[movers], side)
-        y = (y + rng.integers(-r, r + 1, movers.size)) % side
-        x = (x + rng.integers(-r, r + 1, movers.size)) % side
-        target = (y * side + x).astype(np.int32)
+        r = s.vision
+        dy = rng.integers(0, 2 * r + 1, movers.size)  # offsets -r..r, plus r
+        dx = rng.integers(0, 2 * r + 1, movers.size)
+        target = grid.shifted(self.position[movers], dy, dx, r)
         ok = ~self.occupied[target]
         movers, target = movers[ok], target[ok]
         # two movers wanting one cell: the first in this random order wins
@@ -411,7 +423,8 @@ class Society:
     def _within_vision(self, cells: np.ndarray, out: np.ndarray) -> np.ndarray:
         """Sum of a grid field over the vision window around every cell, into ``out``."""
         s = self._society
-        return neighbourhood_sum(cells, s.vision, s.neighbourhood, out=out, work=self._cells_work)
+        return neighbourhood_sum(cells, s.vision, s.neighbourhood, out=out, work=self._cells_work,
+                                pad=self._pad)
 
     def _at_agents(self, cells: np.ndarray) -> np.ndarray:
         """Each agent's value of a grid field (a view when agent i is on cell i)."""

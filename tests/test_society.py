@@ -28,8 +28,9 @@ def mean_expression(states, skip=5):
     ("need_base", np.float32), ("need", np.float32), ("trust", np.float32),
     ("trust_initial", np.float32), ("risk_aversion", np.float32), ("threshold", np.float32),
     ("grievance", np.float32), ("expressing", np.bool_), ("latent", np.bool_),
-    ("participating", np.bool_), ("removal", np.int16), ("position", np.int32),
-    ("district", np.int32),
+    ("participating", np.bool_), ("removal", np.int16),
+    # cell and district indices in numpy's index type: an int32 index is converted on every use
+    ("position", np.intp), ("district", np.intp),
 ])
 def test_one_array_entry_per_agent_with_expected_dtype(make_society, step_society, name, dtype):
     society = make_society({"society.agents": 2345, "society.mobility": 0.3})
