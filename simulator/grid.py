@@ -172,14 +172,18 @@ def neighbourhood_add(out: np.ndarray, cells: np.ndarray, weights: np.ndarray,
 def window_table(side: int, offsets: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
     """The flat cells of the window around every cell: row ``c`` lists cell ``c``'s window.
 
-    ``side**2 x window`` entries (9 MB for a 100 x 100 grid and a diamond of
-    radius 7), so callers build it only for small grids.
+    ``side**2 x window`` int32 entries (4.5 MB for a 100 x 100 grid and a
+    diamond of radius 7), so callers build it only for small grids. Built one
+    offset at a time, so that no temporary is larger than the grid.
     """
     dy, dx = offsets
     r = int(max(np.abs(dy).max(), np.abs(dx).max()))
     wrap = wrap_table(side, r)
     y, x = np.divmod(np.arange(side * side), side)
-    return wrap[y[:, None] + (dy + r)] * side + wrap[x[:, None] + (dx + r)]
+    table = np.empty((side * side, dy.size), dtype=np.int32)
+    for k in range(dy.size):
+        table[:, k] = wrap[y + (dy[k] + r)] * side + wrap[x + (dx[k] + r)]
+    return table
 
 
 @functools.lru_cache(maxsize=16)
@@ -279,7 +283,8 @@ class Grid:
         self.district_of_cell = (band[:, None] * districts_per_side + band[None, :]).ravel().astype(np.intp)
         self.agency_of_district = (np.arange(self.districts) * agencies // self.districts).astype(np.int32)
         self.agencies = agencies
-        self.row_of_cell, self.col_of_cell = np.divmod(np.arange(self.cells, dtype=np.intp), self.side)
+        # (values, not indices: int32 costs nothing here and halves the memory)
+        self.row_of_cell, self.col_of_cell = np.divmod(np.arange(self.cells, dtype=np.int32), self.side)
 
     def shifted(self, cells: np.ndarray, dy: np.ndarray, dx: np.ndarray, reach: int) -> np.ndarray:
         """Cells moved by ``dy - reach`` rows and ``dx - reach`` columns, round the torus.

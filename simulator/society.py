@@ -104,9 +104,12 @@ class Society:
         self._window = window_offsets(s.vision, s.neighbourhood, grid.side)
         self._pad = pad_work(self._cells_in, s.vision)  # for the diamond sums
         # every cell's window, for the contagion rounds' updates: built on first
-        # use, and only up to 2**21 entries (8 MB; 1.1e6 at 100 x 100, vision 7)
+        # use, for windows of 25 cells or more (where working the windows out
+        # costs most) and only up to 2**21 entries (8 MB; 1.1e6 at 100 x 100,
+        # vision 7); the 1,000,000-agent grid never has one
         self._window_table: np.ndarray | None = None
-        self._use_table = grid.cells * self._window[0].size <= 2 ** 21
+        window = self._window[0].size
+        self._use_table = window >= 25 and grid.cells * window <= 2 ** 21
         self._free = np.ones(n, dtype=bool)  # not removed: kept equal to removal == 0
         self._joined = np.empty(n, dtype=bool)  # expressers of a contagion round
         self._first_rank = np.empty(grid.cells, dtype=np.int32)  # for movers' conflicts
