@@ -46,7 +46,8 @@ def diamond_sum(field: np.ndarray, radius: int, *, out: np.ndarray | None = None
     by one per row away from the centre. Each segment sum is the previous
     one plus two shifted copies, and is added at the rows above and below,
     so the cost grows linearly with the radius. ``out`` and ``work`` as in
-    :func:`box_sum`; ``pad`` (see :func:`pad_work`) is reused between calls.
+    :func:`box_sum` (``work`` is not needed here); ``pad`` (see :func:`pad_work`)
+    is reused between calls.
 
     The field is first copied into a wrapped border of ``r`` cells, so that
     every shift, along a row or down a column, is one add over the flat
@@ -59,9 +60,8 @@ def diamond_sum(field: np.ndarray, radius: int, *, out: np.ndarray | None = None
         return _copy(field, out)
     out = _like(field, out)
     src, acc, row = pad if pad is not None else pad_work(field, radius)
-    side_y, side_x = field.shape
     r = radius
-    width = side_x + 2 * r
+    width = field.shape[1] + 2 * r
     src[r:-r, r:-r] = field  # the field, with a wrapped border of r cells
     src[r:-r, :r] = field[:, -r:]
     src[r:-r, -r:] = field[:, :r]
