@@ -247,14 +247,16 @@ def _saddles(found, twins) -> None:
             continue
         i = twin.index["expression"]
         quiet, loud = sorted(stable, key=lambda p: p.state[i])[:2]
-        starts = [w * quiet.state + (1 - w) * loud.state for w in (0.85, 0.6)]
-        if saddle is not None:
-            starts.insert(0, twin.embed(last, saddle))
+        mixes = [w * quiet.state + (1 - w) * loud.state for w in (0.85, 0.6)]
+        tries = [[twin.embed(last, saddle)], mixes] if saddle is not None else [mixes]
         saddle = None
-        for p in fixed_points(twin, starts, known=points, effort=100):
-            if not p.stable and not any(np.max(np.abs(p.state - q.state)) < 1e-5 for q in points):
-                points.append(p)
-                saddle = p.state
+        for starts in tries:  # the neighbour's saddle first; the mixes only if that fails
+            for p in fixed_points(twin, starts, known=points, effort=100):
+                if not p.stable and not any(np.max(np.abs(p.state - q.state)) < 1e-5 for q in points):
+                    points.append(p)
+                    saddle = p.state
+            if saddle is not None:
+                break
         last = twin
 
 
