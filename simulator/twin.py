@@ -50,17 +50,18 @@ from __future__ import annotations
 import math
 from collections import namedtuple
 from collections.abc import Mapping
-from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from .delays import Chain
+from .expectations import clipped_mean, logistic, ndtr, positive_mean
 from .grid import Grid
 from .meanfield import Population
 
-__all__ = ["GovernanceTwin", "Chain"]
+__all__ = ["GovernanceTwin"]
 
 CORE = ("matched_pressure", "unmatched_pressure", "need", "trust", "trust_anchor",
         "expression", "participation", "removed", "tension", "trend", "integral",
@@ -76,24 +77,6 @@ def _rate(share: float) -> float:
     return -np.log1p(-min(share, 1.0 - 1e-12))
 
 
-def _ndtr(z: float) -> float:
-    """Standard normal CDF of a scalar (math is ten times numpy's speed on scalars)."""
-    return 0.5 * math.erfc(-z / math.sqrt(2.0))
-
-
-def _positive_mean(mean: float, sd: float) -> float:
-    """E[max(0, X)] for X ~ Normal(mean, sd^2)."""
-    if sd <= 1e-12:
-        return max(mean, 0.0)
-    z = mean / sd
-    return mean * _ndtr(z) + sd * math.exp(-0.5 * z * z) / math.sqrt(2 * math.pi)
-
-
-def _clipped_mean(mean: float, sd: float) -> float:
-    """E[clip(X, 0, 1)] for X ~ Normal(mean, sd^2): what a clipped noisy sensor reports."""
-    return _positive_mean(mean, sd) - _positive_mean(mean - 1.0, sd)
-
-
 def _numbers(values: Mapping[str, Any]) -> SimpleNamespace:
     """Parameters as attributes (``p.society_need_rate``), numbers as floats.
 
@@ -103,43 +86,6 @@ def _numbers(values: Mapping[str, Any]) -> SimpleNamespace:
     def plain(x):
         return x if isinstance(x, (bool, str)) else float(x)
     return SimpleNamespace(**{k.replace(".", "_"): plain(x) for k, x in values.items()})
-
-
-def _logistic(x: float) -> float:
-    return 0.5 * (1.0 + math.tanh(0.5 * x))
-
-
-@dataclass(frozen=True)
-class Chain:
-    """A delay as ``stages`` first-order stages of total length ``delay``."""
-
-    start: int      # index of the first stage in the state vector
-    signals: int    # how many signals pass through side by side
-    stages: int
-    delay: float
-
-    @property
-    def size(self) -> int:
-        return self.signals * self.stages if self.delay > 0 else 0
-
-    def output(self, x: np.ndarray, inflow: np.ndarray) -> np.ndarray:
-        if self.size == 0:
-            return inflow
-        last = self.start + (self.stages - 1) * self.signals
-        return x[last:last + self.signals]
-
-    def flow(self, x: np.ndarray, inflow: np.ndarray, dx: np.ndarray) -> None:
-        """Write each stage's rate of change into ``dx``."""
-        if self.size == 0:
-            return
-        a, b, k = self.start, self.start + self.size, self.signals
-        rate = self.stages / self.delay
-        dx[a:a + k] += rate * (inflow - x[a:a + k])
-        dx[a + k:b] += rate * (x[a:b - k] - x[a + k:b])
-
-    def fill(self, x: np.ndarray, value: np.ndarray) -> None:
-        if self.size:
-            x[self.start:self.start + self.size] = np.tile(value, self.stages)
 
 
 class GovernanceTwin:
@@ -310,33 +256,6 @@ class GovernanceTwin:
             still.append("tension")
         return still
 
-    def sparsity(self) -> np.ndarray:
-        """Which stocks each rate can depend on (for the implicit solver's Jacobian).
-
-        The core stocks may all depend on each other; a delay stage depends
-        only on itself and the stage before it, the first stage on the core
-        (what enters the delay), and the core on the last stage (what leaves).
-        """
-        n = len(CORE)
-        chains = [c for c in (self.monitor_chain, self.execute_chain) if c.size]
-        # what the core and the delays' inputs can see: the core and each delay's output
-        seen = np.zeros(self.size, dtype=bool)
-        seen[:n] = True
-        for c in chains:
-            seen[c.start + (c.stages - 1) * c.signals:c.start + c.size] = True
-        S = np.zeros((self.size, self.size), dtype=bool)
-        S[:n] = seen
-        for c in chains:
-            a, k = c.start, c.signals
-            for stage in range(c.stages):
-                rows = slice(a + stage * k, a + (stage + 1) * k)
-                S[rows, rows] = np.eye(k, dtype=bool)
-                if stage == 0:
-                    S[rows] |= seen
-                else:
-                    S[rows, a + (stage - 1) * k:a + stage * k] |= np.eye(k, dtype=bool)
-        return S
-
     @staticmethod
     def core(x: np.ndarray) -> "Core":
         """The core stocks of a state, by name, as plain floats."""
@@ -387,8 +306,8 @@ class GovernanceTwin:
         sensed = 1.0 - (1.0 - p.monitor_coverage) * (1.0 - reported)
         sampling = max(E, 0.0) * (1.0 - sensed) / max(sensed * self.district_size, 1.0)
         need_sd = noise / math.sqrt(max(reported, 0.01))
-        return np.array([_clipped_mean(E, math.sqrt(noise ** 2 + sampling)),
-                         _clipped_mean(n, need_sd), _clipped_mean(Q, noise)])
+        return np.array([clipped_mean(E, math.sqrt(noise ** 2 + sampling)),
+                         clipped_mean(n, need_sd), clipped_mean(Q, noise)])
 
     def _district_spread(self, s, acc: float) -> float:
         """Spread of estimated tension across districts: measurement noise
@@ -476,8 +395,8 @@ class GovernanceTwin:
         error = forecast - p.analyze_setpoint
         spread = self._district_spread(s, acc)
         level = p.analyze_fault_level
-        faults = _ndtr((forecast - level) / spread)
-        crisis = (_logistic((faults - p.analyze_crisis_share) / 0.02))
+        faults = ndtr((forecast - level) / spread)
+        crisis = (logistic((faults - p.analyze_crisis_share) / 0.02))
 
         # self-protecting: the reserve is released in a crisis, tires, rebuilds
         planned_mob = 0.0
@@ -503,7 +422,7 @@ class GovernanceTwin:
             top = max(floor, p.configuring_max_capacity)
             growth = K * (crisis * math.log1p(step) + (1 - crisis) * math.log1p(-step / 4)) / period
             d[i["capacity"]] += 0.0 if (K >= top and growth > 0) or (K <= floor and growth < 0) else growth
-            faulty = (_logistic((faults - 0.05) / 0.01))
+            faulty = (logistic((faults - 0.05) / 0.01))
             share = (faulty * step - (1 - faulty) * step / 4) / period
             S = s.sharing
             d[i["sharing"]] += 0.0 if (S >= 1 and share > 0) or (S <= 0 and share < 0) else share
@@ -541,7 +460,7 @@ class GovernanceTwin:
             mean = gain * error + p.plan_integral * integral
             if policy == "pid":
                 mean += p.plan_derivative * s.trend
-            response = _positive_mean(mean, gain * spread)
+            response = positive_mean(mean, gain * spread)
             if policy == "pid":
                 acc, con = soft * response, (1 - soft) * response
             else:  # balanced: standing service, constraint only where in fault
@@ -560,7 +479,7 @@ class GovernanceTwin:
         if gain > 0:
             cut = max(cut, -mean / gain)
         z = cut / spread
-        tail = _ndtr(-z)
+        tail = ndtr(-z)
         return max(0.0, mean * tail + gain * spread * math.exp(-0.5 * z * z) / math.sqrt(2 * math.pi))
 
     # -- what the recorder would show -----------------------------------------------------
