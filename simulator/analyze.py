@@ -45,13 +45,14 @@ class Analyzer:
         self._trend = 0.8 * self._trend + 0.2 * (self._tension - previous)
         forecast = self._tension + a.horizon * self._trend
         faults = forecast > a.fault_level
+        # no copies: the filters make new arrays every step, never write in place
         return Assessment(
             step=obs.step,
-            tension=self._tension.copy(),
+            tension=self._tension,
             forecast=forecast,
             error=forecast - setpoint,
             faults=faults,
-            crisis=bool(faults.mean() >= a.crisis_share),
-            expression=self._expression.copy(),
-            need=self._need.copy(),
+            crisis=bool(np.count_nonzero(faults) / faults.size >= a.crisis_share),
+            expression=self._expression,
+            need=self._need,
         )

@@ -24,18 +24,26 @@ __all__ = ["Agency", "Apparatus"]
 
 
 class Agency(mesa.Agent):
-    """One executing agency: a band of districts and an alignment in [0, 1]."""
+    """One executing agency: a band of districts and an alignment in [0, 1].
 
-    def __init__(self, model: mesa.Model, districts: np.ndarray):
+    Its alignment and coercion live in the apparatus's arrays (one entry per
+    agency), so that a step updates all agencies in a few numpy calls.
+    """
+
+    def __init__(self, model: mesa.Model, districts: np.ndarray, apparatus: "Apparatus", index: int):
         super().__init__(model)
         self.districts = districts
-        self.alignment = 1.0
-        self.coercion = 0.0  # coercive capacity held, per district, last step
+        self._apparatus = apparatus
+        self._index = index
 
-    def update(self, coercion: float, drift: float, oversight: float) -> None:
-        self.coercion = coercion
-        self.alignment += -drift * coercion * self.alignment + oversight * (1.0 - self.alignment)
-        self.alignment = min(1.0, max(0.0, self.alignment))
+    @property
+    def alignment(self) -> float:
+        return float(self._apparatus.alignment[self._index])
+
+    @property
+    def coercion(self) -> float:
+        """Coercive capacity held, per district, last step."""
+        return float(self._apparatus.coercion[self._index])
 
 
 class Apparatus:
@@ -45,15 +53,19 @@ class Apparatus:
         self.config = config
         self.agency_of_district = agency_of_district
         count = config.apparatus.agencies
-        self.agencies = [Agency(model, np.flatnonzero(agency_of_district == a)) for a in range(count)]
+        self.alignment = np.ones(count)
+        self.coercion = np.zeros(count)
+        self.agencies = [Agency(model, np.flatnonzero(agency_of_district == a), self, a)
+                         for a in range(count)]
         self._size = np.maximum(np.bincount(agency_of_district, minlength=count), 1)
+        self._staffed = np.array([a.districts.size > 0 for a in self.agencies])
 
     def alignment_by_district(self) -> np.ndarray:
-        values = np.array([a.alignment for a in self.agencies])
-        return values[self.agency_of_district]
+        return self.alignment[self.agency_of_district]
 
     def mean_alignment(self) -> float:
-        return float(np.mean([a.alignment for a in self.agencies if a.districts.size]))
+        values = self.alignment[self._staffed]
+        return float(values.sum() / values.size)  # np.mean's number, without its overhead
 
     def oversight_cost(self, centralisation: float, districts: int) -> float:
         """Capacity that oversight uses this step (whole system)."""
@@ -62,6 +74,9 @@ class Apparatus:
     def step(self, delivery: Delivery, centralisation: float) -> None:
         a = self.config.apparatus
         coercive = delivery.constrain + delivery.mobilise
-        held = np.bincount(self.agency_of_district, weights=coercive, minlength=len(self.agencies)) / self._size
-        for agency, coercion in zip(self.agencies, held):
-            agency.update(float(coercion), a.drift, a.oversight * centralisation)
+        held = np.bincount(self.agency_of_district, weights=coercive, minlength=self.alignment.size) / self._size
+        self.coercion = held
+        # all agencies at once, the same operations in the same order as one by one
+        al = self.alignment
+        al = al + ((-a.drift * held) * al + (a.oversight * centralisation) * (1.0 - al))
+        self.alignment = np.minimum(1.0, np.maximum(0.0, al))

@@ -111,17 +111,16 @@ def parse_override(text: str) -> tuple[str, Any]:
 class _Group:
     """Read-only attribute view of one parameter group (``config.plan``)."""
 
-    __slots__ = ("_name", "_values")
+    __slots__ = ("_name", "__dict__")
 
     def __init__(self, name: str, values: Mapping[str, Any]):
         object.__setattr__(self, "_name", name)
-        object.__setattr__(self, "_values", values)
+        # plain attributes: a read is a dict lookup (a step reads dozens)
+        prefix = name + "."
+        self.__dict__.update({k[len(prefix):]: v for k, v in values.items() if k.startswith(prefix)})
 
-    def __getattr__(self, item: str) -> Any:
-        try:
-            return self._values[f"{self._name}.{item}"]
-        except KeyError:
-            raise AttributeError(f"no parameter '{self._name}.{item}'") from None
+    def __getattr__(self, item: str) -> Any:  # only called for a name that is not there
+        raise AttributeError(f"no parameter '{self._name}.{item}'")
 
     def __setattr__(self, key: str, value: Any) -> None:
         raise AttributeError("a Config is frozen; use Config.with_overrides")
@@ -134,7 +133,7 @@ class Config(Mapping[str, Any]):
     declared defaults) and derive variants with :meth:`with_overrides`.
     """
 
-    __slots__ = ("_values", "_groups")
+    __slots__ = ("_values", "_groups", "__dict__")
 
     def __init__(self, values: Mapping[str, Any]):
         full = {k: p.default for k, p in PARAMETERS.items()}
@@ -143,6 +142,7 @@ class Config(Mapping[str, Any]):
         _check_consistency(full)
         object.__setattr__(self, "_values", MappingProxyType(full))
         object.__setattr__(self, "_groups", {g: _Group(g, full) for g in GROUPS})
+        self.__dict__.update(self._groups)  # config.plan: a plain attribute read
 
     @classmethod
     def from_mapping(cls, values: Mapping[str, Any] | None = None) -> "Config":
@@ -171,7 +171,7 @@ class Config(Mapping[str, Any]):
             out[group][name] = value
         return out
 
-    def __getattr__(self, group: str) -> _Group:
+    def __getattr__(self, group: str) -> _Group:  # only for a name that is not there
         try:
             return self._groups[group]
         except KeyError:

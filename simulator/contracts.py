@@ -96,7 +96,7 @@ class Assessment:
 
     @property
     def system_tension(self) -> float:
-        return float(self.tension.mean())
+        return float(self.tension.sum() / self.tension.size)  # np.mean's number, faster
 
 
 @dataclass(frozen=True)

@@ -156,7 +156,7 @@ def neighbourhood_add(out: np.ndarray, cells: np.ndarray, weights: np.ndarray,
     """
     if table is not None:
         seen_from = table[cells]
-        np.add.at(out.reshape(-1), seen_from.ravel(), np.repeat(weights.astype(out.dtype), table.shape[1]))
+        np.add.at(out.reshape(-1), seen_from.ravel(), weights.astype(out.dtype).repeat(table.shape[1]))
         return out
     side = out.shape[0]
     dy, dx = offsets

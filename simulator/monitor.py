@@ -54,18 +54,15 @@ class Monitor:
         seen = rng.binomial(expressers, sensed)
         # the three noises in one draw: the same numbers as three draws in turn
         noise = rng.standard_normal(3 * n)
-        expression = seen / np.maximum(sensed * pop, 1.0) + m.noise * noise[:n]
+        # the three estimates as rows of one array, clipped in one call
+        sensed_rows = np.empty((3, n))
+        expression, need, participation = sensed_rows
+        np.add(seen / np.maximum(sensed * pop, 1.0), m.noise * noise[:n], out=expression)
         # need is known only from reports by participants
         need_noise = m.noise / np.sqrt(np.maximum(reported, 0.01))
-        need = state.need + need_noise * noise[n:2 * n]
-        participation = state.participation + m.noise * noise[2 * n:]
-        self._queue.append(
-            Observation(
-                step=step,
-                expression=np.clip(expression, 0.0, 1.0),
-                need=np.clip(need, 0.0, 1.0),
-                participation=np.clip(participation, 0.0, 1.0),
-                sensed=sensed,
-            )
-        )
+        np.add(state.need, need_noise * noise[n:2 * n], out=need)
+        np.add(state.participation, m.noise * noise[2 * n:], out=participation)
+        np.clip(sensed_rows, 0.0, 1.0, out=sensed_rows)
+        self._queue.append(Observation(step=step, expression=expression, need=need,
+                                       participation=participation, sensed=sensed))
         return self._queue[0]

@@ -50,15 +50,15 @@ class Patrols:
             keys = district[shuffled]
             if grid.districts <= 256:  # a stable sort of bytes is a radix sort: faster
                 keys = keys.astype(np.uint8)
-            order = np.argsort(keys, kind="stable")
+            order = keys.argsort(kind="stable")
             grouped, in_district = shuffled[order], keys[order]
-            start = np.concatenate(([0], np.cumsum(have)[:-1]))
+            start = np.concatenate(([0], have.cumsum()[:-1]))
             rank = np.arange(pos.size) - start[in_district]
             pos = pos[grouped[rank < target[in_district]]]
             have = np.minimum(have, target)
         missing = target - have
         if missing.any():
-            where = np.repeat(np.arange(grid.districts), missing)
+            where = np.arange(grid.districts).repeat(missing)
             offset = (rng.random(where.size) * self._size[where]).astype(np.int64)
             fresh = self._cells_by_district[self._first_cell[where] + offset]
             pos = np.concatenate((pos, fresh))

@@ -55,11 +55,12 @@ class Recorder(mesa.DataCollector):
 
     def __init__(self) -> None:
         super().__init__(model_reporters={name: name for name in SERIES})
+        self._appends = [(name, self.model_vars[name].append) for name in SERIES]
 
     def collect(self, model) -> None:  # noqa: D401 - mesa's name
         values: Mapping[str, float] = model.aggregates()
-        for name in SERIES:
-            self.model_vars[name].append(values[name])
+        for name, append in self._appends:
+            append(values[name])
 
     def to_frame(self) -> pd.DataFrame:
         """The series as a table: one row per step, one column per series."""
