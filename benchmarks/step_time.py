@@ -47,9 +47,8 @@ def build(agents: int) -> GovernanceModel:
     return GovernanceModel(scenario="baseline", overrides={"society.agents": agents}, steps=None)
 
 
-def time_steps(agents: int, steps: int, repeat: int, warmup: int = WARMUP) -> list[float]:
-    """Milliseconds per step of each of ``repeat`` runs of ``steps`` steps."""
-    model = build(agents)
+def time_model(model: GovernanceModel, steps: int, repeat: int, warmup: int = WARMUP) -> list[float]:
+    """Seconds per step of each of ``repeat`` runs of ``steps`` steps of ``model``."""
     for _ in range(warmup):
         model.step()
     timings = []
@@ -57,8 +56,13 @@ def time_steps(agents: int, steps: int, repeat: int, warmup: int = WARMUP) -> li
         start = time.perf_counter()
         for _ in range(steps):
             model.step()
-        timings.append((time.perf_counter() - start) * 1000.0 / steps)
+        timings.append((time.perf_counter() - start) / steps)
     return timings
+
+
+def time_steps(agents: int, steps: int, repeat: int, warmup: int = WARMUP) -> list[float]:
+    """Milliseconds per step of each of ``repeat`` runs of ``steps`` steps."""
+    return [1000.0 * t for t in time_model(build(agents), steps, repeat, warmup)]
 
 
 def peak_memory(agents: int, steps: int) -> dict[str, float]:

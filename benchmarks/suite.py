@@ -75,14 +75,7 @@ def ours_epstein(side: int, steps: int, repeat: int, warmup: int = 20) -> dict:
                                        "society.enforcement": COP_DENSITY, "society.vision": VISION,
                                        "society.trust": LEGITIMACY, "society.removal_term": JAIL})
     assert model.grid.side == side, (model.grid.side, side)
-    for _ in range(warmup):
-        model.step()
-    timings = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        for _ in range(steps):
-            model.step()
-        timings.append((time.perf_counter() - start) / steps)
+    timings = step_time.time_model(model, steps, repeat, warmup)
     cops = int(model.society.patrols.positions.size)
     return _rate("ours", side, citizens, cops, steps * repeat, timings)
 

@@ -41,6 +41,7 @@ def add_commands(sub) -> None:
 
     eq = sub.add_parser("equilibria", help="fixed points of the twin, their stability, and bifurcations")
     common(eq)
+    eq.set_defaults(steps=None, seed=None)  # fixed points have no time and no randomness
     eq.add_argument("--vary", metavar="KEY=START:STOP:NUM",
                     help="scan one parameter and draw the bifurcation diagram")
     eq.add_argument("--show", help="stock on the bifurcation diagram's vertical axis "
@@ -48,17 +49,10 @@ def add_commands(sub) -> None:
 
 
 def _scenario(args):
-    from .config import parse_override
-    from .scenario import load_scenario
+    """The scenario the arguments name, as ``govsim run`` resolves it."""
+    from .cli import _resolve  # here, not at the top: cli imports this module
 
-    sc = load_scenario(args.scenario)
-    if args.variant:
-        sc = sc.with_variant(args.variant)
-    overrides = dict(parse_override(text) for text in args.overrides)
-    seed = getattr(args, "seed", None)
-    if seed is not None and not 0 <= seed < 2**63:
-        raise TwinUsageError(f"--seed must be an integer in [0, 2**63 - 1], got {seed}")
-    return sc.with_changes(steps=getattr(args, "steps", None), seed=seed, overrides=overrides)
+    return _resolve(args)
 
 
 def _record(args, sc, started: datetime, **extra: Any) -> dict[str, Any]:

@@ -67,8 +67,9 @@ class DelayedFeedbackTwin:
         dx[1:] = rate * (x[:-1] - x[1:])
         return dx
 
-    def jacobian(self) -> np.ndarray:
-        """The (exact) Jacobian: the loop is linear."""
+    def solver_jacobian(self, t: float = 0.0, x: np.ndarray | None = None,
+                        forcing: float = 0.0) -> np.ndarray:
+        """The exact Jacobian (the loop is linear, so the same everywhere)."""
         n, rate = self.stages, self.stages / self.delay
         J = np.zeros((n + 1, n + 1))
         J[0, -1] = -self.gain

@@ -162,11 +162,7 @@ def rolling_variance(values, window: int) -> np.ndarray:
     window : int
         Steps per window, at least 3 and at most the length of the series.
     """
-    x = _as_series(values)
-    window = _check_window(window, len(x))
-    out = np.full(len(x), np.nan)
-    out[window - 1:] = sliding_window_view(x, window).var(axis=1)
-    return out
+    return _rolling(values, window, lambda w: w.var(axis=1))
 
 
 def rolling_autocorrelation(values, window: int) -> np.ndarray:
@@ -183,15 +179,23 @@ def rolling_autocorrelation(values, window: int) -> np.ndarray:
     window : int
         Steps per window, at least 3 and at most the length of the series.
     """
+    def lag1(w: np.ndarray) -> np.ndarray:
+        a = w[:, :-1] - w[:, :-1].mean(axis=1, keepdims=True)
+        b = w[:, 1:] - w[:, 1:].mean(axis=1, keepdims=True)
+        norm = np.sqrt((a * a).sum(axis=1) * (b * b).sum(axis=1))
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.where(norm > 0, (a * b).sum(axis=1) / norm, np.nan)
+
+    return _rolling(values, window, lag1)
+
+
+def _rolling(values, window: int, statistic) -> np.ndarray:
+    """``statistic`` of every window of ``window`` steps (one row each),
+    placed at the window's last step; NaN before the first full window."""
     x = _as_series(values)
     window = _check_window(window, len(x))
-    w = sliding_window_view(x, window)
-    a = w[:, :-1] - w[:, :-1].mean(axis=1, keepdims=True)
-    b = w[:, 1:] - w[:, 1:].mean(axis=1, keepdims=True)
-    norm = np.sqrt((a * a).sum(axis=1) * (b * b).sum(axis=1))
     out = np.full(len(x), np.nan)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        out[window - 1:] = np.where(norm > 0, (a * b).sum(axis=1) / norm, np.nan)
+    out[window - 1:] = statistic(sliding_window_view(x, window))
     return out
 
 

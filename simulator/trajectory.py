@@ -67,25 +67,20 @@ def simulate(twin, steps: int, *, start: np.ndarray | None = None, method: str =
     shocks = set(twin.shock_times(steps))
     cuts = sorted({0.0, float(steps), *shocks, *twin.forcing_changes(steps)})
     grid = np.arange(steps + 1, dtype=float)
-    # implicit methods take the twin's own Jacobian (delay stages exact, the rest differenced)
-    implicit = method in ("BDF", "Radau", "LSODA") and hasattr(twin, "solver_jacobian")
-    jac = {"jac": twin.solver_jacobian} if implicit else {}
+    # implicit methods take the twin's own Jacobian rather than differencing every column
+    jac = {"jac": twin.solver_jacobian} if method in ("BDF", "Radau", "LSODA") else {}
     out = np.empty((x.size, grid.size))
     out[:, 0] = x
     for a, b in zip(cuts[:-1], cuts[1:]):
         if a in shocks:
             x = twin.shock(x)
-        inside = grid[(grid > a) & (grid <= b)]
-        if b <= a:
-            continue
-        forcing = twin.forcing(a)
-        sol = solve_ivp(twin.rhs, (a, b), x, method=method, t_eval=inside if inside.size else None,
-                        args=(forcing,), rtol=rtol, atol=atol, **jac)
+        inside = (grid > a) & (grid <= b)
+        # the whole steps inside this stretch, and its end (where the next one starts)
+        when = np.union1d(grid[inside], [b])
+        sol = solve_ivp(twin.rhs, (a, b), x, method=method, t_eval=when, args=(twin.forcing(a),),
+                        rtol=rtol, atol=atol, **jac)
         if not sol.success:
             raise TwinError(f"the twin's solver stopped at step {sol.t[-1]:.1f}: {sol.message}")
-        if inside.size:
-            out[:, (grid > a) & (grid <= b)] = sol.y[:, -inside.size:]
-        x = sol.y[:, -1] if not inside.size or sol.t[-1] == b else solve_ivp(
-            twin.rhs, (sol.t[-1], b), sol.y[:, -1], method=method, args=(forcing,),
-            rtol=rtol, atol=atol, **jac).y[:, -1]
+        out[:, inside] = sol.y[:, np.isin(when, grid[inside])]
+        x = sol.y[:, -1]
     return Trajectory(twin, grid, out)

@@ -136,13 +136,14 @@ class GovernanceTwin:
     def _derive(self, p, grid) -> None:
         types = int(p.disturbance_types)
         matched = min(int(p.levers_response_types), types)
-        arrival = p.disturbance_rate * p.disturbance_size
-        self.inflow = np.array([matched, types - matched], float) * arrival
-        self.matched_share = matched / types
+        # two pools of pressure: the types with a matching response and the rest
+        self.type_counts = np.array([matched, types - matched], float)
+        self.type_share = self.type_counts / types
+        self.match = np.array([1.0, p.levers_unmatched_effect])
         r, s = p.disturbance_rate, p.disturbance_size
         self.arrival_var = r * 2.0 * s * s - (r * s) ** 2
-        self.type_counts = np.array([matched, types - matched], float)
-        self.match = np.array([1.0, p.levers_unmatched_effect])
+        # expected arrivals per step: disturbances, and random shocks spread over time
+        self.arrivals = self.type_counts * r * s + p.shock_rate * p.shock_reach * p.shock_size * self.type_share
         self.decay = _rate(p.disturbance_decay)
         self.need_rate = _rate(p.society_need_rate)
         alpha = p.analyze_smoothing
@@ -156,11 +157,7 @@ class GovernanceTwin:
         base = 1.0 + p.execute_delay
         # the centre decides the share c of the response; a local unit the rest
         self.execute_delay = base + c * central + (1.0 - c) * round(unit * central)
-        self.shocks = self._scheduled_shocks(p)
-
-    @staticmethod
-    def _scheduled_shocks(p) -> tuple[float, float]:
-        return p.shock_at_step, p.shock_every
+        self.shocks = (p.shock_at_step, p.shock_every)
 
     def shock_times(self, horizon: float) -> list[float]:
         """Times of scheduled shocks up to ``horizon`` (one step before the agent
@@ -173,13 +170,22 @@ class GovernanceTwin:
             times.append(times[-1] + every)
         return [t for t in times if 0 <= t <= horizon]
 
-    def forcing_changes(self, horizon: float) -> list[float]:
-        """Times at which the legitimacy fall starts or stops."""
+    def _fall(self) -> tuple[float, float, float] | None:
+        """The legitimacy fall as (start, end, fall per step), or None.
+
+        It starts one step before the agent model's ``shock.trust_drop_step``,
+        so that the twin at step t has felt that step's part of the fall."""
         p = self.p
         start = p.shock_trust_drop_step - 1.0
         if p.shock_trust_drop <= 0 or start < -1:
-            return []
-        return [t for t in (start, start + p.shock_trust_drop_duration) if 0 <= t <= horizon]
+            return None
+        duration = p.shock_trust_drop_duration
+        return start, start + duration, p.shock_trust_drop / duration
+
+    def forcing_changes(self, horizon: float) -> list[float]:
+        """Times at which the legitimacy fall starts or stops."""
+        fall = self._fall()
+        return [] if fall is None else [t for t in fall[:2] if 0 <= t <= horizon]
 
     # -- the state --------------------------------------------------------------------
     def initial(self) -> np.ndarray:
@@ -298,14 +304,19 @@ class GovernanceTwin:
                 density * self.window, eyes, p.levers_incentive_effect * delivered[2])
         return known
 
+    def _reports(self, s) -> tuple[float, float]:
+        """Share reporting through services, and the noise on reported need
+        (Monitor knows need only from participants: fewer reports, more noise)."""
+        reported = self.p.monitor_participation_sensing * s.participation
+        return reported, self.p.monitor_noise / math.sqrt(max(reported, 0.01))
+
     def _sensed(self, s) -> np.ndarray:
         """What Monitor reports now (it reaches Analyze after the delay)."""
         p = self.p
         noise, E, n, Q = p.monitor_noise, s.expression, s.need, s.participation
-        reported = p.monitor_participation_sensing * Q
+        reported, need_sd = self._reports(s)
         sensed = 1.0 - (1.0 - p.monitor_coverage) * (1.0 - reported)
         sampling = max(E, 0.0) * (1.0 - sensed) / max(sensed * self.district_size, 1.0)
-        need_sd = noise / math.sqrt(max(reported, 0.01))
         return np.array([clipped_mean(E, math.sqrt(noise ** 2 + sampling)),
                          clipped_mean(n, need_sd), clipped_mean(Q, noise)])
 
@@ -314,8 +325,7 @@ class GovernanceTwin:
         through the filter, plus the need that uneven disturbances leave."""
         p = self.p
         w, noise = p.analyze_need_weight, p.monitor_noise
-        reported = p.monitor_participation_sensing * s.participation
-        need_sd = noise / math.sqrt(max(reported, 0.01))
+        need_sd = self._reports(s)[1]
         measured = self.filtered_var * ((1 - w) ** 2 * noise ** 2 + w ** 2 * need_sd ** 2)
         # per type: stationary variance of pressure, then of need that follows it
         b = 1.0 - p.society_need_rate
@@ -357,15 +367,12 @@ class GovernanceTwin:
 
         # society: pressure, need, trust
         lam = self.decay + p.levers_accommodation_effect * acc * self.match
-        keep = np.exp(-lam)
-        shock_rate, reach, size = (p.shock_rate, p.shock_reach, p.shock_size)
-        shocks = shock_rate * reach * size * np.array([self.matched_share, 1 - self.matched_share])
         pressure = x[0:2]
         # exact equilibrium of the step map: P = arrivals keep / (1 - keep)
-        dx[0:2] += lam * ((self.inflow + shocks) * keep / -np.expm1(-lam) - pressure)
+        dx[0:2] += lam * (self.arrivals * np.exp(-lam) / -np.expm1(-lam) - pressure)
         n, trust, anchor = s.need, s.trust, s.trust_anchor
-        d[i["need"]] += (self.need_rate * (self._need_target(float(pressure.sum())) - n)
-                         + shock_rate * reach * max(0.0, min(size, 1.0 - n)))
+        d[i["need"]] += (self.need_rate * (self._need_target(s.matched_pressure + s.unmatched_pressure) - n)
+                         + p.shock_rate * p.shock_reach * max(0.0, min(p.shock_size, 1.0 - n)))
         gain = p.levers_trust_from_accommodation * acc
         loss = (p.levers_trust_from_constraint * con + p.levers_trust_from_need * n
                 + p.levers_trust_from_removal * s.removed)
@@ -514,15 +521,10 @@ class GovernanceTwin:
         reach, size = p.shock_reach, p.shock_size
         x = x.copy()
         x[i["need"]] += reach * max(0.0, min(size, 1.0 - x[i["need"]]))
-        x[0:2] += reach * size * np.array([self.matched_share, 1 - self.matched_share])
+        x[0:2] += reach * size * self.type_share
         return x
 
     def forcing(self, t: float) -> float:
         """Legitimacy fall per step at time ``t`` (0 outside its window)."""
-        p = self.p
-        drop = p.shock_trust_drop
-        start = p.shock_trust_drop_step - 1.0
-        if drop <= 0 or start < -1:
-            return 0.0
-        duration = p.shock_trust_drop_duration
-        return drop / duration if start <= t < start + duration else 0.0
+        fall = self._fall()
+        return fall[2] if fall is not None and fall[0] <= t < fall[1] else 0.0

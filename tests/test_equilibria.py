@@ -119,7 +119,9 @@ def test_equilibria_command_finds_the_boundary(tmp_path, capsys):
 
 def test_equilibria_without_vary_lists_fixed_points(tmp_path, capsys):
     assert main(["equilibria", "baseline", "--out", str(tmp_path / "e")]) == 0
-    assert "stable" in capsys.readouterr().out
+    (point,) = json.loads((tmp_path / "e" / "summary.json").read_text())["fixed_points"]
+    assert point["kind"] == "stable" and point["leading_real"] < 0
+    assert "0: stable " in capsys.readouterr().out
 
 
 @pytest.mark.parametrize("args, message", [
