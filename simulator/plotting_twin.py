@@ -80,7 +80,6 @@ def bifurcation_figure(table: pd.DataFrame, key: str, show: str, title: str,
                      xycoords=("data", "axes fraction"), xytext=(6, -6), textcoords="offset points",
                      va="top", fontsize=LEGEND_SIZE)
     _style(top, f"Fixed points of the twin: {show} (filled stable, open unstable)", show)
-    top.legend(fontsize=LEGEND_SIZE, framealpha=0.9, loc="best")
     _style(bottom, "Leading eigenvalue of the Jacobian (above zero: the point repels)", "real part")
     bottom.set_xlabel(key, fontsize=LABEL_SIZE)
     fig.suptitle(f"{title}: bifurcation over {key}", fontsize=TITLE_SIZE, fontweight="bold")
@@ -93,5 +92,5 @@ def _style(ax, panel: str, ylabel: str) -> None:
     ax.tick_params(labelsize=TICK_SIZE)
     ax.grid(True, color="0.85", linewidth=0.8)
     ax.set_axisbelow(True)
-    if ax.get_legend_handles_labels()[0] and panel != "":
+    if ax.get_legend_handles_labels()[0]:
         ax.legend(fontsize=LEGEND_SIZE, framealpha=0.9, loc="best")
