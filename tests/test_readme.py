@@ -15,7 +15,7 @@ def _quick_start_commands() -> list[str]:
 
 def test_quick_start_has_exactly_the_two_commands():
     assert _quick_start_commands() == [
-        'python -m pip install -e ".[test]" && govsim run baseline',
+        'python -m pip install -e . && govsim run baseline',
         'python -m pip install -e ".[test]" && python -m pytest',
     ]
 
