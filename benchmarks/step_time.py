@@ -73,7 +73,7 @@ def peak_memory(agents: int, steps: int) -> dict[str, float]:
     built, _ = tracemalloc.get_traced_memory()
     for _ in range(steps):
         model.step()
-    current, peak = tracemalloc.get_traced_memory()
+    _current, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     del model
     return {"built_bytes": built, "peak_bytes": peak, "peak_bytes_per_agent": peak / agents}

@@ -37,7 +37,7 @@ import time
 from pathlib import Path
 
 from simulator import load_scenario
-from simulator.design import factorial, parse_vary
+from simulator.design import factorial
 from simulator.engines import default_workers
 from simulator.sweep import SweepSpec, run_sweep
 from simulator.task import execute

@@ -30,7 +30,7 @@ class Agency(mesa.Agent):
     agency), so that a step updates all agencies in a few numpy calls.
     """
 
-    def __init__(self, model: mesa.Model, districts: np.ndarray, apparatus: "Apparatus", index: int):
+    def __init__(self, model: mesa.Model, districts: np.ndarray, apparatus: Apparatus, index: int):
         super().__init__(model)
         self.districts = districts
         self._apparatus = apparatus

@@ -29,16 +29,16 @@ __all__ = [
 LEVERS: tuple[str, ...] = ("accommodate", "constrain", "incentivise", "mobilise")
 
 
-def _freeze(obj) -> None:
+def _freeze(obj: object) -> None:
     """Make every array field read-only, so a stage cannot edit its input."""
-    for name in _field_names(type(obj)):
+    for name in _field_names(type(obj)):  # type: ignore[arg-type]  # mypy: a class is hashable
         value = getattr(obj, name)
         if isinstance(value, np.ndarray):
             value.flags.writeable = False
 
 
 @functools.cache
-def _field_names(cls) -> tuple[str, ...]:
+def _field_names(cls: type) -> tuple[str, ...]:
     # dataclasses.fields() costs a few microseconds a call, five calls a step
     return tuple(f.name for f in fields(cls))
 
@@ -128,7 +128,7 @@ class Plan:
         )
 
     @classmethod
-    def zeros(cls, step: int, districts: int) -> "Plan":
+    def zeros(cls, step: int, districts: int) -> Plan:
         z = np.zeros(districts)
         return cls(step, z, z.copy(), z.copy(), z.copy())
 
@@ -146,6 +146,6 @@ class Delivery:
         _freeze(self)
 
     @classmethod
-    def zeros(cls, districts: int) -> "Delivery":
+    def zeros(cls, districts: int) -> Delivery:
         z = np.zeros(districts)
         return cls(z, z.copy(), z.copy(), z.copy())

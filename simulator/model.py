@@ -204,7 +204,7 @@ class GovernanceModel(mesa.Model):
         if self.max_steps is not None and self.steps >= self.max_steps:
             self.running = False
 
-    def run(self, steps: int | None = None) -> "GovernanceModel":
+    def run(self, steps: int | None = None) -> GovernanceModel:
         """Step ``steps`` times (default: until ``running`` is False)."""
         if steps is None:
             if self.max_steps is None:

@@ -26,6 +26,8 @@ Incentives to participate take a fixed share of the budget, spread evenly.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 from .config import Config
@@ -41,7 +43,7 @@ POLICIES: tuple[str, ...] = ("none", "threshold", "pid", "balanced")
 class Planner:
     """Apply the scenario's policy and fit the result to the budget."""
 
-    def __init__(self, config: Config, units_of: "callable"):
+    def __init__(self, config: Config, units_of: Callable[[int], np.ndarray]):
         self.config = config
         self._units_of = units_of  # granularity -> unit index of every district
         self._integral: np.ndarray | None = None

@@ -6,14 +6,15 @@ matplotlib), with the same palette, sizes and atomic save.
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import pandas as pd
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from .plotting import LABEL_SIZE, LEGEND_SIZE, LINE_WIDTH, OKABE_ITO as _C, PANEL_TITLE_SIZE
-from .plotting import TICK_SIZE, TITLE_SIZE
+from .plotting import LABEL_SIZE, LEGEND_SIZE, LINE_WIDTH, PANEL_TITLE_SIZE, TICK_SIZE, TITLE_SIZE
+from .plotting import OKABE_ITO as _C
 
 __all__ = ["twin_figure", "bifurcation_figure"]
 

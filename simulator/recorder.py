@@ -57,7 +57,7 @@ class Recorder(mesa.DataCollector):
         super().__init__(model_reporters={name: name for name in SERIES})
         self._appends = [(name, self.model_vars[name].append) for name in SERIES]
 
-    def collect(self, model) -> None:  # noqa: D401 - mesa's name
+    def collect(self, model) -> None:
         values: Mapping[str, float] = model.aggregates()
         for name, append in self._appends:
             append(values[name])

@@ -15,7 +15,7 @@ def test_vary_evenly_spaced_and_listed():
 
 
 def test_vary_rounds_integers_and_drops_repeats():
-    key, values = parse_vary("monitor.delay=0:3:7")
+    _key, values = parse_vary("monitor.delay=0:3:7")
     assert values == [0, 1, 2, 3] and all(isinstance(v, int) for v in values)
 
 

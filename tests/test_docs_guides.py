@@ -10,6 +10,7 @@ input too, so that a check that cannot fail would show up here.
 
 from __future__ import annotations
 
+import itertools
 import re
 import shlex
 from pathlib import Path
@@ -379,7 +380,7 @@ def test_teaching_plan_is_timed_to_ninety_minutes():
     assert len(rows) >= 5
     assert rows[0][0] == 0
     assert sum(minutes for _, minutes in rows) == 90
-    for (start, minutes), (following, _) in zip(rows, rows[1:]):
+    for (start, minutes), (following, _) in itertools.pairwise(rows):
         assert start + minutes == following
 
 
