@@ -23,6 +23,11 @@ def test_wheel_ships_every_scenario_and_an_install_finds_them(tmp_path):
     names = zipfile.ZipFile(wheel).namelist()
     shipped = sorted(Path(n).stem for n in names if n.startswith("simulator/scenarios/") and n.endswith(".toml"))
     assert shipped == scenario_names()
+    # every module of every package under simulator/ ships (the dashboard once did not)
+    modules = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "simulator").rglob("*.py"))
+    assert len(modules) > 40 and "simulator/dashboard/app.py" in modules
+    assert [m for m in modules if m not in names] == []
+    assert "simulator/py.typed" in names
 
     # install the wheel alone into a fresh target and import it from elsewhere
     target = tmp_path / "site"
