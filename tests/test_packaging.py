@@ -1,5 +1,6 @@
 """A plain (non-editable) install finds the shipped scenarios too."""
 
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -14,8 +15,12 @@ ROOT = Path(__file__).resolve().parent.parent
 
 @pytest.mark.slow
 def test_wheel_ships_every_scenario_and_an_install_finds_them(tmp_path):
+    # build from a clean copy: setuptools would reuse a stale build/ folder and hide a missing package
+    source = tmp_path / "source"
+    shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(
+        "build", "dist", "*.egg-info", "runs", ".git", "__pycache__", ".*_cache", ".hypothesis"))
     built = subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp_path / "dist"), str(ROOT)],
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp_path / "dist"), str(source)],
         capture_output=True, text=True,
     )
     assert built.returncode == 0, built.stderr[-2000:]
