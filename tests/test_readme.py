@@ -1,7 +1,7 @@
 """The README's Quick start and the CI script agree."""
 
-from pathlib import Path
 import re
+from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
