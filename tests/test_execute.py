@@ -1,8 +1,10 @@
 """Execute: plans take effect at their due step, minus loss, bent by alignment."""
 
+import mesa
 import numpy as np
 import pytest
 
+from simulator.apparatus import Apparatus
 from simulator.contracts import Plan
 from simulator.execute import Executor
 
@@ -117,3 +119,50 @@ def test_each_channel_keeps_its_own_newest_plan(make_config):
     ex.submit(Plan(1, np.full(D, 2.0), np.zeros(D), np.zeros(D), np.zeros(D), half), due=2, central_due=5)
     acc = [float(ex.deliver(t, ALIGNED, 0.0).accommodate[0]) for t in range(7)]
     np.testing.assert_allclose(acc, [0, 0.5, 1.0, 1.0, 1.5, 2.0, 2.0])
+
+
+@pytest.mark.parametrize("in_place", [False, True])
+def test_delivery_follows_a_change_of_alignment_on_the_very_next_step(make_config, in_place):
+    # the plan in force is the same object step after step; only the agencies'
+    # alignment moves. A delivery remembered from the last step must not be reused.
+    ex, _ = executor(make_config, **{"execute.loss": 0.0, "apparatus.overreach": 0.5})
+    ex.submit(plan(0, accommodate=0.4, constrain=0.2), due=0)
+    alignment = np.ones(D)
+    path = [1.0, 0.5, 0.5, 0.25, 1.0]
+    for t, level in enumerate(path):
+        if in_place:  # the caller edits its array: the executor must not hold a view of it
+            alignment[:] = level
+        else:
+            alignment = np.full(D, level)
+        d = ex.deliver(t, alignment, sharing=0.0)
+        np.testing.assert_allclose(d.accommodate, 0.4 * level)
+        np.testing.assert_allclose(d.constrain, 0.2 * (1.0 + 0.5 * (1.0 - level)))
+
+
+def test_delivery_follows_a_change_of_sharing_on_the_very_next_step(make_config):
+    ex, _ = executor(make_config, **{"execute.loss": 0.5})
+    ex.submit(plan(0), due=0)
+    for t, sharing in enumerate([0.0, 0.0, 1.0, 1.0, 0.0]):
+        d = ex.deliver(t, ALIGNED, sharing)
+        np.testing.assert_allclose(d.accommodate, 0.4 * (1.0 - 0.5 * (1.0 - sharing)))
+
+
+def test_delivery_follows_the_apparatus_as_its_alignment_drifts(make_config, make_grid):
+    # Execute and the apparatus as the model wires them: each step the executor
+    # reads the alignment the agencies have after last step's coercion
+    config = make_config({"execute.loss": 0.0, "apparatus.drift": 0.3, "apparatus.overreach": 0.0,
+                          "apparatus.agencies": 4})
+    grid = make_grid(config)
+    apparatus = Apparatus(mesa.Model(seed=0), config, grid.agency_of_district)
+    ex = Executor(config, grid.districts)
+    full = np.full(grid.districts, 0.4)
+    ex.submit(Plan(0, full, full.copy(), np.zeros(grid.districts), np.zeros(grid.districts)), due=0)
+    seen = []
+    for t in range(6):
+        alignment = apparatus.alignment_by_district()
+        d = ex.deliver(t, alignment, sharing=0.0)
+        np.testing.assert_allclose(d.accommodate, 0.4 * alignment)
+        seen.append(float(d.accommodate.mean()))
+        apparatus.step(d, centralisation=0.0)
+    # the constraint held lets alignment, and so accommodation delivered, fall every step
+    assert np.all(np.diff(seen) < -0.01), seen

@@ -23,8 +23,19 @@ def lever_total(plan):
     return plan.accommodate.sum() + plan.constrain.sum() + plan.incentivise.sum()
 
 
-def test_policies_are_the_declared_choices():
-    assert POLICIES == PARAMETERS["plan.policy"].choices
+def test_every_declared_policy_plans_in_its_own_way(make_config, make_grid, assessment, settings_from):
+    # each choice a scenario may declare is a policy of its own, none a silent default
+    assert set(POLICIES) == set(PARAMETERS["plan.policy"].choices)
+    tension = np.linspace(0.0, 0.6, D)
+    plans = {}
+    for policy in PARAMETERS["plan.policy"].choices:
+        p, config = planner(make_config, make_grid, **{"plan.policy": policy})
+        plan = p.plan(assessment(tension), settings_from(config), budget=0.4 * D, mobilise=np.zeros(D))
+        plans[policy] = np.concatenate((plan.accommodate, plan.constrain, plan.incentivise))
+    names = list(plans)
+    for i, a in enumerate(names):
+        for b in names[i + 1:]:
+            assert np.abs(plans[a] - plans[b]).max() > 1e-3, (a, b)
 
 
 def test_policy_none_gives_zeros(make_config, make_grid, assessment, settings_from):

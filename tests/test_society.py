@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from scipy import ndimage
 
 from simulator.contracts import Delivery, DistrictState
 
@@ -243,3 +244,89 @@ def test_aggregate_returns_only_district_sized_arrays(make_society, step_society
     np.testing.assert_allclose(state.participation,
                                np.bincount(society.district[society.participating], minlength=25)
                                / state.population)
+
+
+def test_trust_recovers_toward_its_initial_level_once_constraint_stops(make_society, step_society):
+    # only constraint and the pull back toward each agent's initial trust move trust
+    quiet = {"levers.trust_from_need": 0.0, "levers.trust_from_removal": 0.0,
+             "society.trust_recovery": 0.05}
+    society = make_society(quiet, seed=4)
+    initial = society.trust.copy()
+    step_society(society, 30, first=1, constrain=1.0)
+    lowered = society.trust.copy()
+    assert (initial - lowered).mean() > 0.2  # constraint took trust away
+    step_society(society, 20, first=31)  # constraint stops, nothing else happens
+    # every agent's gap to its initial trust shrinks by (1 - recovery) a step
+    np.testing.assert_allclose(initial - society.trust, (initial - lowered) * 0.95 ** 20,
+                               rtol=1e-4, atol=1e-6)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_met_needs_rebuild_trust_after_constraint(make_society, step_society, seed):
+    # default trust rules: 40 steps of constraint, then 60 steps of (a) accommodation,
+    # (b) nothing, (c) more constraint. Measured mean trust after constraint 0.20,
+    # then (a) 0.80, (b) 0.28, (c) 0.08 for seeds 0-2.
+    after = {}
+    for name, levers in (("served", {"accommodate": 0.5}), ("left", {}), ("held", {"constrain": 1.0})):
+        society = make_society(seed=seed)
+        low = step_society(society, 40, first=1, constrain=1.0)[-1].trust.mean()
+        after[name] = step_society(society, 60, first=41, **levers)[-1].trust.mean()
+    assert low < 0.3
+    assert after["served"] > low + 0.4  # met needs rebuild trust
+    assert after["left"] > low + 0.04  # recovery alone, slowly
+    assert after["held"] < low - 0.05  # constraint kept on erodes it further
+    assert after["served"] > after["left"] + 0.3
+
+
+def _recounted_expression(society, before, eyes):
+    """The expression rule of this step, with every neighbour count recounted from scratch.
+
+    Plain code: no running counts, a scipy sum of the expressers within vision in
+    each round. Valid without patrols and without removal (both set off).
+    """
+    s, grid = society.config.society, society.grid
+    r = min(s.vision, (grid.side - 1) // 2)
+    dy, dx = np.mgrid[-r:r + 1, -r:r + 1]
+    footprint = {"moore": np.ones(dy.shape, bool), "von_neumann": np.abs(dy) + np.abs(dx) <= r,
+                 "cross": (dy == 0) | (dx == 0)}[s.neighbourhood]
+    watched = eyes[society.district].astype(np.float32)
+    expressing = before.copy()
+    for _ in range(s.contagion_rounds):
+        cells = np.zeros(grid.cells)
+        cells[society.position] = expressing
+        seen = ndimage.correlate(cells.reshape(grid.side, grid.side), footprint.astype(float),
+                                 mode="wrap").reshape(-1)
+        others = (seen[society.position] - expressing).astype(np.float32)
+        ratio = watched / (others * np.float32(s.contagion) + np.float32(1.0))
+        net = (society.grievance - society.risk_aversion
+               + society.risk_aversion * np.exp(np.float32(-s.arrest_k) * ratio))
+        joined = net > society.threshold
+        if np.array_equal(joined, expressing):
+            break
+        expressing = joined
+    return expressing
+
+
+@pytest.mark.parametrize(("vision", "shape", "density"), [
+    (1, "moore", 1.0), (2, "moore", 1.0), (3, "von_neumann", 0.8), (2, "cross", 1.0),
+    (2, "moore", 0.7), (4, "moore", 1.0)])
+def test_running_count_of_expressers_in_view_equals_a_recount(make_society, vision, shape, density):
+    # the society keeps the expressers each agent sees as a running count, updated
+    # for the few agents who change in each contagion round; the outcome must be
+    # that of recounting every round
+    society = make_society({**HIGH_GRIEVANCE, "society.vision": vision, "society.neighbourhood": shape,
+                            "society.density": density, "society.contagion_rounds": 6,
+                            "society.removal_rate": 0.0, "society.enforcement": 0.0,
+                            "levers.presence": 0.0, "society.need_noise": 0.05}, seed=vision)
+    D = society.grid.districts
+    rng = np.random.default_rng(vision)
+    changes = 0
+    for t in range(1, 9):
+        eyes = rng.uniform(0.5, 6.0, D)  # deterrence varies by district and step
+        delivery = Delivery(*(np.zeros(D) for _ in range(4)))
+        before = society.expressing.copy()
+        society.step(t, delivery, eyes)
+        expected = _recounted_expression(society, before, eyes)
+        changes += int((expected != before).sum())
+        np.testing.assert_array_equal(society.expressed, expected)
+    assert changes > 50  # agents did join and leave: the running count was exercised

@@ -134,3 +134,78 @@ def test_the_solved_loop_decays_below_the_boundary_and_grows_above(factor, grows
     x = simulate(make_twin(values), 300).to_frame()["x"].to_numpy()
     early, late = np.abs(x[20:80]).max(), np.abs(x[240:]).max()
     assert (late > early) == grows
+
+
+# -- self-protecting: the mobilisation reserve --------------------------------------------
+def _in_crisis(values):
+    """A twin and a state in crisis: estimated tension far above the fault level."""
+    twin = GovernanceTwin(values)
+    x = twin.initial()
+    x[twin.index["tension"]] = 0.9
+    x[twin.index["fatigue"]] = 0.4
+    return twin, x
+
+
+@pytest.mark.parametrize("reserve", [0.5, 2.0])
+def test_a_crisis_releases_the_reserve_into_the_execute_queue(reserve):
+    values = dict(load_scenario("baseline").config)
+    values.update({"protecting.reserve": reserve, "execute.max_intensity": 5.0})
+    twin, x = _in_crisis(values)
+    f = twin.flows(x)
+    assert f["crisis"] > 0.999
+    p, i = twin.p, twin.index
+    # released: crisis * release * reserve * (1 - fatigue), queued for Execute
+    released = f["crisis"] * p.protecting_release * reserve * (1.0 - 0.4)
+    chain = twin.execute_chain
+    rate = chain.stages / chain.delay
+    first_mobilise = chain.start + 3  # the first stage of the mobilise signal (empty at the start)
+    np.testing.assert_allclose(f["dx"][first_mobilise], rate * released, rtol=1e-6)
+    assert released > 0.08
+    # the reserve drains by what is released and fatigue builds up
+    np.testing.assert_allclose(f["dx"][i["reserve"]], -released / (1.0 - 0.4), rtol=1e-3)
+    assert f["dx"][i["fatigue"]] > 0.9 * p.protecting_fatigue
+    # switched off: nothing is queued, the reserve does not move
+    off = dict(values, **{"protecting.enabled": False})
+    twin_off, x_off = _in_crisis(off)
+    g = twin_off.flows(x_off)
+    assert g["dx"][first_mobilise] == 0.0 and g["dx"][i["reserve"]] == 0.0
+
+
+@pytest.mark.parametrize("effect", [1.0, 2.5])
+def test_delivered_mobilisation_acts_as_accommodation_and_constraint_at_once(effect):
+    # mobilisation reaching the society: each unit counts as `effect` units of both
+    # levers, so trust moves by effect * m * (ta (1 - t) - tc t), and the apparatus
+    # holds it as coercion
+    values = dict(load_scenario("baseline").config)
+    values.update({"levers.mobilise_effect": effect, "plan.policy": "none"})
+    twin = GovernanceTwin(values)
+    i, p, chain = twin.index, twin.p, twin.execute_chain
+    x = twin.initial()
+    x[i["alignment"]] = 0.8
+    base = twin.flows(x)
+    m = 0.3
+    chain.fill(x, np.array([0.0, 0.0, 0.0, m]))
+    mobilised = twin.flows(x)
+    kept = 1.0 - p.execute_loss * (1.0 - x[i["sharing"]])
+    np.testing.assert_allclose(mobilised["delivered"][3], m * kept)
+    felt = effect * m * kept
+    t = x[i["trust"]]
+    trust_change = mobilised["dx"][i["trust"]] - base["dx"][i["trust"]]
+    expected = felt * (p.levers_trust_from_accommodation * (1 - t) - p.levers_trust_from_constraint * t)
+    np.testing.assert_allclose(trust_change, expected, rtol=1e-6)
+    assert abs(expected) > 1e-3
+    alignment_change = mobilised["dx"][i["alignment"]] - base["dx"][i["alignment"]]
+    np.testing.assert_allclose(alignment_change, -p.apparatus_drift * m * kept * 0.8, rtol=1e-6)
+    # it relieves pressure: the matched pool drains faster with mobilisation delivered
+    assert mobilised["dx"][i["matched_pressure"]] < base["dx"][i["matched_pressure"]]
+
+
+def test_with_self_protection_a_shock_draws_on_the_reserve():
+    config = load_scenario("shock_resilience").config
+    on = simulate(make_twin(config), 150).to_frame()
+    off = simulate(make_twin(config.with_overrides({"protecting.enabled": False})), 150).to_frame()
+    assert on["crisis"].max() > 0.9 and off["crisis"].max() > 0.9  # both meet the crisis
+    assert on["mobilise"].max() > 0.1  # measured 0.22
+    assert on["reserve"].min() < 0.1 * config.protecting.reserve  # the reserve is spent
+    np.testing.assert_array_equal(off["mobilise"], 0.0)
+    np.testing.assert_array_equal(off["reserve"], 0.0)
