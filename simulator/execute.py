@@ -71,7 +71,7 @@ class Executor:
         # plans in force made of the same (read-only) arrays as last time, and the
         # same alignment and sharing: the same delivery, without the arithmetic
         # (the usual case with policy "none", whose plans share one zero array)
-        made = _levers(local) + (None,) + _levers(central)
+        made = (*_levers(local), None, *_levers(central))
         last = self._made_from
         if (last is not None and len(last[0]) == len(made) and all(map(operator.is_, made, last[0]))
                 and last[1] == sharing and np.array_equal(last[2], alignment)):
@@ -84,6 +84,7 @@ class Executor:
         def part(plan: Plan | None, lever: str, centrally: bool) -> np.ndarray:
             if plan is None:
                 return zero
+            assert plan.central is not None  # Plan fills it in on construction
             share = plan.central if centrally else 1.0 - plan.central
             return getattr(plan, lever) * share
 

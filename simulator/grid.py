@@ -94,7 +94,7 @@ def pad_work(field: np.ndarray, radius: int) -> tuple[np.ndarray, np.ndarray, np
     radius = _clip(field, radius)
     shape = (field.shape[0] + 2 * radius, field.shape[1] + 2 * radius)
     dtype = field.dtype if field.dtype.kind == "f" else np.int32
-    return tuple(np.empty(shape, dtype) for _ in range(3))
+    return np.empty(shape, dtype), np.empty(shape, dtype), np.empty(shape, dtype)
 
 
 def cross_sum(field: np.ndarray, radius: int, *, out: np.ndarray | None = None,

@@ -37,7 +37,7 @@ class Settings:
     capacity: float
 
     @classmethod
-    def from_config(cls, config: Config) -> "Settings":
+    def from_config(cls, config: Config) -> Settings:
         return cls(
             gain=config.plan.gain,
             soft_share=config.plan.soft_share,

@@ -45,9 +45,8 @@ from types import SimpleNamespace
 import numpy as np
 
 from .config import Config
-from .contracts import DistrictState, Delivery
-from .grid import (Grid, neighbourhood_add, neighbourhood_sum, pad_work, window_offsets,
-                   window_table)
+from .contracts import Delivery, DistrictState
+from .grid import Grid, neighbourhood_add, neighbourhood_sum, pad_work, window_offsets, window_table
 from .patrols import Patrols
 
 __all__ = ["Society"]
@@ -115,7 +114,11 @@ class Society:
         self._free = np.ones(n, dtype=bool)  # not removed: kept equal to removal == 0
         self._joined = np.empty(n, dtype=bool)  # expressers of a contagion round
         self._first_rank = np.empty(grid.cells, dtype=np.int32)  # for movers' conflicts
-        self._bits = self._shifted = self._code = None  # for district counts (_district_counts)
+        # for district counts (_district_counts), made on first use
+        self._bits: np.ndarray | None = None
+        self._shifted: np.ndarray | None = None
+        self._code: np.ndarray | None = None
+        self._has_bit: np.ndarray | None = None
 
         def spread(mean: float, half: float) -> np.ndarray:
             draw = mean + half * (2.0 * rng.random(n, dtype=f32) - 1.0)
@@ -226,7 +229,7 @@ class Society:
         sh, rng, k = self._shock, self.rng, self.grid.k
         if sh.pattern == "scattered":
             return rng.random(k * k) < sh.reach
-        side = int(round(np.sqrt(sh.reach) * k))
+        side = round(np.sqrt(sh.reach) * k)
         row, col = rng.integers(k, size=2)
         rows, cols = (row + np.arange(side)) % k, (col + np.arange(side)) % k
         hit = np.zeros((k, k), dtype=bool)
@@ -418,11 +421,11 @@ class Society:
         if self._run_start is not None:
             return [self._district_sum(m) for m in masks]
         patterns = 1 << len(masks)
-        if self._bits is None or self._has_bit.shape[1] != len(masks):  # made on first use
-            self._bits, self._shifted = np.empty(self.n, np.uint8), np.empty(self.n, np.uint8)
-            self._code = np.empty(self.n, np.intp)
-            self._has_bit = (np.arange(patterns)[:, None] >> np.arange(len(masks))) & 1
-        bits, shifted, code = self._bits, self._shifted, self._code
+        bits, shifted, code, has_bit = self._bits, self._shifted, self._code, self._has_bit
+        if bits is None or shifted is None or code is None or has_bit is None or has_bit.shape[1] != len(masks):
+            bits, shifted = self._bits, self._shifted = np.empty(self.n, np.uint8), np.empty(self.n, np.uint8)
+            code = self._code = np.empty(self.n, np.intp)
+            has_bit = self._has_bit = (np.arange(patterns)[:, None] >> np.arange(len(masks))) & 1
         np.copyto(bits, masks[0].view(np.uint8))
         for b, mask in enumerate(masks[1:], 1):
             np.left_shift(mask.view(np.uint8), b, out=shifted)
@@ -430,7 +433,7 @@ class Society:
         np.multiply(self.district, patterns, out=code)
         code += bits
         per_pattern = np.bincount(code, minlength=patterns * self.grid.districts)
-        return list((per_pattern.reshape(-1, patterns) @ self._has_bit).T)
+        return list((per_pattern.reshape(-1, patterns) @ has_bit).T)
 
     def _by_district(self, values: np.ndarray) -> np.ndarray | np.float32:
         """Each agent's entry of a per-district array, in float32.
