@@ -11,30 +11,37 @@ decisions made earlier. Runs in about 2 seconds.
     python examples/01_inside_the_loop.py [--out DIR]
 """
 
-from _lesson import output_dir, report
+import sys
+
+from _lesson import Output, main
 
 from simulator import GovernanceModel
 from simulator.narrate import describe_step
-from simulator.plotting import dashboard_figure, save_figure
+from simulator.plotting import dashboard_figure
 
-out = output_dir("01_inside_the_loop", __doc__.splitlines()[0])
-model = GovernanceModel(scenario="baseline", seed=1, overrides={"society.agents": 4900})
-for step in range(1, 31):
-    model.step()
-    if step in (1, 10, 30):
-        print(f"--- step {step} ---")
-        for stage, words in describe_step(model).items():
-            print(f"{stage:>9}: {words}")
 
-series = model.series()
-last = series.iloc[-1]
-print("\nThe loop's picture against the truth at step 30:")
-report(out, {
-    "true_expression": float(last["expression"]),
-    "observed_expression": float(last["observed_expression"]),
-    "latent": float(last["latent"]),
-    "observability_gap": float(last["observability_gap"]),
-    "faults": int(last["faults"]),
-})
-save_figure(dashboard_figure(series, "Baseline, first 30 steps", "seed 1"), out / "dashboard.png")
-print(f"figure: {out / 'dashboard.png'}")
+def lesson(out: Output) -> None:
+    model = GovernanceModel(scenario="baseline", seed=1, overrides={"society.agents": 4900})
+    for step in range(1, 31):
+        model.step()
+        if step in (1, 10, 30):
+            print(f"--- step {step} ---")
+            for stage, words in describe_step(model).items():
+                print(f"{stage:>9}: {words}")
+
+    series = model.series()
+    last = series.iloc[-1]
+    print("\nThe loop's picture against the truth at step 30:")
+    out.report({
+        "true_expression": float(last["expression"]),
+        "observed_expression": float(last["observed_expression"]),
+        "latent": float(last["latent"]),
+        "observability_gap": float(last["observability_gap"]),
+        "faults": int(last["faults"]),
+    })
+    figure = out.save_figure(dashboard_figure(series, "Baseline, first 30 steps", "seed 1"), "dashboard.png")
+    print(f"figure: {figure}")
+
+
+if __name__ == "__main__":
+    sys.exit(main(lesson, "01_inside_the_loop", __doc__))

@@ -11,29 +11,37 @@ the loop, need climbs and trust erodes. Runs in about 3 seconds.
     python examples/02_dynamic_equilibrium.py [--out DIR]
 """
 
-from _lesson import output_dir, report
+import sys
+
+from _lesson import Output, main
 
 from simulator import load_scenario
 from simulator.experiment import run_once
 from simulator.metrics import summarize
-from simulator.plotting import dashboard_figure, save_figure
+from simulator.plotting import dashboard_figure
 
-out = output_dir("02_dynamic_equilibrium", __doc__.splitlines()[0])
-scenario = load_scenario("baseline").with_changes(steps=200, overrides={"society.agents": 4900})
-governed = run_once(scenario, seed=2)
-ungoverned = run_once(scenario.with_changes(overrides={"plan.policy": "none",
-                                                        "protecting.enabled": False}), seed=2)
-body = governed.iloc[50:]
-g, u = summarize(governed), summarize(ungoverned)
-report(out, {
-    "share_of_steps_with_faults": float((body["faults"] > 0).mean()),
-    "repairs_after_step_50": int(body["repairs"].sum()),
-    "late_need_governed": g["need_late"],
-    "late_need_ungoverned": u["need_late"],
-    "late_trust_governed": g["trust_late"],
-    "late_trust_ungoverned": u["trust_late"],
-})
-save_figure(dashboard_figure(governed, "Dynamic equilibrium (baseline)", "seed 2"), out / "governed.png")
-save_figure(dashboard_figure(ungoverned, "The same society, loop switched off", "seed 2"),
-            out / "ungoverned.png")
-print(f"figures: {out / 'governed.png'}, {out / 'ungoverned.png'}")
+
+def lesson(out: Output) -> None:
+    scenario = load_scenario("baseline").with_changes(steps=200, overrides={"society.agents": 4900})
+    governed = run_once(scenario, seed=2)
+    ungoverned = run_once(scenario.with_changes(overrides={"plan.policy": "none",
+                                                            "protecting.enabled": False}), seed=2)
+    body = governed.iloc[50:]
+    g, u = summarize(governed), summarize(ungoverned)
+    out.report({
+        "share_of_steps_with_faults": float((body["faults"] > 0).mean()),
+        "repairs_after_step_50": int(body["repairs"].sum()),
+        "late_need_governed": g["need_late"],
+        "late_need_ungoverned": u["need_late"],
+        "late_trust_governed": g["trust_late"],
+        "late_trust_ungoverned": u["trust_late"],
+    })
+    governed_png = out.save_figure(dashboard_figure(governed, "Dynamic equilibrium (baseline)", "seed 2"),
+                                   "governed.png")
+    ungoverned_png = out.save_figure(dashboard_figure(ungoverned, "The same society, loop switched off", "seed 2"),
+                                     "ungoverned.png")
+    print(f"figures: {governed_png}, {ungoverned_png}")
+
+
+if __name__ == "__main__":
+    sys.exit(main(lesson, "02_dynamic_equilibrium", __doc__))

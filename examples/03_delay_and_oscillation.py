@@ -10,23 +10,30 @@ seconds.
     python examples/03_delay_and_oscillation.py [--out DIR]
 """
 
-from _lesson import output_dir, report
+import sys
+
+from _lesson import Output, main
 
 from simulator import load_scenario
 from simulator.experiment import compare_variants
-from simulator.plotting import compare_figure, save_figure
+from simulator.plotting import compare_figure
 
-out = output_dir("03_delay_and_oscillation", __doc__.splitlines()[0])
-comparison = compare_variants(load_scenario("delay_oscillation"), 3, variants=["short", "long"])
-m = comparison.metrics()
-m["overshoot"] = m["need_max"] - m["need_late"]
-means = m.groupby("variant")[["overshoot", "need_sd_late", "need_period"]].mean()
-report(out, {
-    "overshoot_short": float(means.loc["short", "overshoot"]),
-    "overshoot_long": float(means.loc["long", "overshoot"]),
-    "swing_sd_short": float(means.loc["short", "need_sd_late"]),
-    "swing_sd_long": float(means.loc["long", "need_sd_late"]),
-    "period_long_steps": float(means.loc["long", "need_period"]),
-})
-save_figure(compare_figure(comparison), out / "compare.png")
-print(f"figure: {out / 'compare.png'}")
+
+def lesson(out: Output) -> None:
+    comparison = compare_variants(load_scenario("delay_oscillation"), 3, variants=["short", "long"])
+    m = comparison.metrics()
+    m["overshoot"] = m["need_max"] - m["need_late"]
+    means = m.groupby("variant")[["overshoot", "need_sd_late", "need_period"]].mean()
+    out.report({
+        "overshoot_short": float(means.loc["short", "overshoot"]),
+        "overshoot_long": float(means.loc["long", "overshoot"]),
+        "swing_sd_short": float(means.loc["short", "need_sd_late"]),
+        "swing_sd_long": float(means.loc["long", "need_sd_late"]),
+        "period_long_steps": float(means.loc["long", "need_period"]),
+    })
+    figure = out.save_figure(compare_figure(comparison), "compare.png")
+    print(f"figure: {figure}")
+
+
+if __name__ == "__main__":
+    sys.exit(main(lesson, "03_delay_and_oscillation", __doc__))

@@ -11,21 +11,28 @@ runs in about 8 seconds.
     python examples/04_soft_and_hard.py [--out DIR]
 """
 
+import sys
+
 import numpy as np
-from _lesson import output_dir, report
+from _lesson import Output, main
 
 from simulator import load_scenario
 from simulator.experiment import compare_variants
-from simulator.plotting import compare_figure, save_figure
+from simulator.plotting import compare_figure
 
-out = output_dir("04_soft_and_hard", __doc__.splitlines()[0])
-scenario = load_scenario("soft_and_hard")
-second = scenario.config["shock.at_step"] + scenario.config["shock.every"]
-comparison = compare_variants(scenario, 3)
-readings = {}
-for variant, runs in comparison.series.items():
-    readings[f"trust_before_second_shock_{variant}"] = float(np.mean([r["trust"].iloc[second - 1] for r in runs]))
-    readings[f"collapsed_runs_{variant}"] = int(sum(r["collapsed"].any() for r in runs))
-report(out, readings)
-save_figure(compare_figure(comparison), out / "compare.png")
-print(f"figure: {out / 'compare.png'}")
+
+def lesson(out: Output) -> None:
+    scenario = load_scenario("soft_and_hard")
+    second = scenario.config["shock.at_step"] + scenario.config["shock.every"]
+    comparison = compare_variants(scenario, 3)
+    readings = {}
+    for variant, runs in comparison.series.items():
+        readings[f"trust_before_second_shock_{variant}"] = float(np.mean([r["trust"].iloc[second - 1] for r in runs]))
+        readings[f"collapsed_runs_{variant}"] = int(sum(r["collapsed"].any() for r in runs))
+    out.report(readings)
+    figure = out.save_figure(compare_figure(comparison), "compare.png")
+    print(f"figure: {figure}")
+
+
+if __name__ == "__main__":
+    sys.exit(main(lesson, "04_soft_and_hard", __doc__))

@@ -9,21 +9,28 @@ of the time, and bursts that start and end abruptly. Runs in about 4 seconds.
     python examples/05_epstein_bursts.py [--out DIR]
 """
 
-from _lesson import output_dir, report
+import sys
+
+from _lesson import Output, main
 
 from simulator import load_scenario
 from simulator.experiment import run_once
-from simulator.plotting import dashboard_figure, save_figure
+from simulator.plotting import dashboard_figure
 
-out = output_dir("05_epstein_bursts", __doc__.splitlines()[0])
-scenario = load_scenario("epstein_civil_violence").with_changes(steps=300)
-series = run_once(scenario, seed=5)
-active = series["expression"].to_numpy()[1:]
-bursts = int(((active[1:] >= 0.25) & (active[:-1] < 0.25)).sum())
-report(out, {
-    "share_of_steps_quiet": float((active < 0.05).mean()),
-    "bursts_above_25_percent": bursts,
-    "highest_expression": float(active.max()),
-})
-save_figure(dashboard_figure(series, "Epstein's civil violence", "seed 5"), out / "dashboard.png")
-print(f"figure: {out / 'dashboard.png'}")
+
+def lesson(out: Output) -> None:
+    scenario = load_scenario("epstein_civil_violence").with_changes(steps=300)
+    series = run_once(scenario, seed=5)
+    active = series["expression"].to_numpy()[1:]
+    bursts = int(((active[1:] >= 0.25) & (active[:-1] < 0.25)).sum())
+    out.report({
+        "share_of_steps_quiet": float((active < 0.05).mean()),
+        "bursts_above_25_percent": bursts,
+        "highest_expression": float(active.max()),
+    })
+    figure = out.save_figure(dashboard_figure(series, "Epstein's civil violence", "seed 5"), "dashboard.png")
+    print(f"figure: {figure}")
+
+
+if __name__ == "__main__":
+    sys.exit(main(lesson, "05_epstein_bursts", __doc__))

@@ -10,23 +10,30 @@ seeds; runs in about 5 seconds.
     python examples/06_blind_spots.py [--out DIR]
 """
 
+import sys
+
 import numpy as np
-from _lesson import output_dir, report
+from _lesson import Output, main
 
 from simulator import load_scenario
 from simulator.experiment import compare_variants
-from simulator.plotting import compare_figure, save_figure
+from simulator.plotting import compare_figure
 
-out = output_dir("06_blind_spots", __doc__.splitlines()[0])
-scenario = load_scenario("blind_spots")
-shock = scenario.config["shock.at_step"]
-comparison = compare_variants(scenario, 2, variants=["light", "heavy"])
-readings = {}
-for variant, runs in comparison.series.items():
-    before = [r.iloc[shock - 50:shock] for r in runs]
-    readings[f"observed_before_shock_{variant}"] = float(np.mean([b["observed_expression"].mean() for b in before]))
-    readings[f"gap_before_shock_{variant}"] = float(np.mean([b["observability_gap"].mean() for b in before]))
-    readings[f"peak_after_shock_{variant}"] = float(np.mean([r["expression"].iloc[shock:].max() for r in runs]))
-report(out, readings)
-save_figure(compare_figure(comparison), out / "compare.png")
-print(f"figure: {out / 'compare.png'}")
+
+def lesson(out: Output) -> None:
+    scenario = load_scenario("blind_spots")
+    shock = scenario.config["shock.at_step"]
+    comparison = compare_variants(scenario, 2, variants=["light", "heavy"])
+    readings = {}
+    for variant, runs in comparison.series.items():
+        before = [r.iloc[shock - 50:shock] for r in runs]
+        readings[f"observed_before_shock_{variant}"] = float(np.mean([b["observed_expression"].mean() for b in before]))
+        readings[f"gap_before_shock_{variant}"] = float(np.mean([b["observability_gap"].mean() for b in before]))
+        readings[f"peak_after_shock_{variant}"] = float(np.mean([r["expression"].iloc[shock:].max() for r in runs]))
+    out.report(readings)
+    figure = out.save_figure(compare_figure(comparison), "compare.png")
+    print(f"figure: {figure}")
+
+
+if __name__ == "__main__":
+    sys.exit(main(lesson, "06_blind_spots", __doc__))

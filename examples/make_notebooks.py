@@ -1,16 +1,31 @@
 """Write the two seminar notebooks (without outputs) from the cells below.
 
-    python examples/make_notebooks.py
+    python examples/make_notebooks.py [OUT_DIR]
 
-Keeping the cells here, as text, makes them easy to review and to diff.
+OUT_DIR defaults to this folder. Keeping the cells here, as text, makes them
+easy to review and to diff. The output is deterministic: each cell's id comes
+from the notebook's name and the cell's position, the format version is
+pinned, and the JSON is written the way Jupyter writes it (sorted keys, one
+space of indent, a final newline), through a temporary file and a rename. So
+regenerating unchanged cells gives byte-identical files, and the tests can
+compare the committed notebooks with a fresh run.
+
+The first code cell of each notebook turns on ``%matplotlib inline``, so that
+``display(fig)`` shows a picture whatever backend the environment asks for
+(CI exports ``MPLBACKEND=Agg``, which alone would show only the figure's text).
 """
 
+import sys
 from pathlib import Path
 
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
+from simulator.output import atomic_write_text
+
 HERE = Path(__file__).resolve().parent
+#: nbformat 4.5 is the first minor version with cell ids; pinned, so a newer nbformat changes nothing.
+NBFORMAT_MINOR = 5
 
 SEMINAR_1 = [
     ("md", """# Seminar 1: feedback and delay
@@ -20,8 +35,7 @@ Knowledge). Nothing here is a real country or a real person: every agent is draw
 distributions and the loop only ever sees district averages.
 
 Work in pairs. Before each code cell, **write down your prediction**; then run it."""),
-    ("code", """import matplotlib
-matplotlib.use("Agg")  # figures are shown with display() below
+    ("code", """%matplotlib inline
 from IPython.display import display
 from simulator import GovernanceModel, load_scenario
 from simulator.experiment import compare_variants, run_once
@@ -63,8 +77,7 @@ SEMINAR_2 = [
 Hoffman's *Programming China* argues that "soft" and "hard" methods act together. Epstein's
 civil-violence model shows how legitimacy and enforcement shape sudden outbursts. Everything
 here is synthetic and aggregate. **Predict before you run each cell.**"""),
-    ("code", """import matplotlib
-matplotlib.use("Agg")
+    ("code", """%matplotlib inline
 import numpy as np
 from IPython.display import display
 from simulator import load_scenario
@@ -98,19 +111,45 @@ out that a real legitimacy crisis would involve? (See `docs/concepts.md`.)"""),
 ]
 
 
-def build(cells) -> nbformat.NotebookNode:
-    nb = new_notebook(cells=[new_markdown_cell(text) if kind == "md" else new_code_cell(text)
-                             for kind, text in cells])
+NOTEBOOKS = {
+    "seminar_1_feedback_and_delay": SEMINAR_1,
+    "seminar_2_soft_hard_and_legitimacy": SEMINAR_2,
+}
+
+
+def build(name: str, cells: list[tuple[str, str]]) -> nbformat.NotebookNode:
+    """The notebook ``name`` from ``(kind, text)`` pairs, with ids ``<name>-<index>``."""
+    made = [new_markdown_cell(text, id=f"{name}-{i:02d}") if kind == "md"
+            else new_code_cell(text, id=f"{name}-{i:02d}")
+            for i, (kind, text) in enumerate(cells)]
+    nb = new_notebook(cells=made, nbformat_minor=NBFORMAT_MINOR)
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     return nb
 
 
-def main() -> None:
-    for name, cells in (("seminar_1_feedback_and_delay", SEMINAR_1),
-                        ("seminar_2_soft_hard_and_legitimacy", SEMINAR_2)):
-        nbformat.write(build(cells), HERE / f"{name}.ipynb")
-        print(f"wrote {HERE / name}.ipynb")
+def text_of(nb: nbformat.NotebookNode) -> str:
+    """The notebook as Jupyter writes it: sorted keys, indent 1, a final newline."""
+    text = nbformat.writes(nb, version=4)
+    return text if text.endswith("\n") else text + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    if len(args) > 1:
+        print("usage: python examples/make_notebooks.py [OUT_DIR]", file=sys.stderr)
+        return 2
+    out = Path(args[0]) if args else HERE
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        for name, cells in NOTEBOOKS.items():
+            path = out / f"{name}.ipynb"
+            atomic_write_text(path, text_of(build(name, cells)))
+            print(f"wrote {path}")
+    except OSError as exc:
+        print(f"make_notebooks.py: error: cannot write into {out}: {exc.strerror or exc}", file=sys.stderr)
+        return 2
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -1,113 +1,88 @@
 """The dashboard in a real browser: Debian's Chromium driven by Playwright.
 
 Starts ``govsim demo`` on a free loopback port, loads the page, checks that
-the components render, moves a slider, resets, steps five times, checks the
-step counter and that the map changed, and takes a screenshot. Any console
-error, or any request to anything but 127.0.0.1 (a CDN, say), fails it.
+the components render, steps, moves a slider, resets, steps five times,
+checks the step counter, the words and that the map was redrawn, and that a
+second session gets a model of its own. Any console error, or any request
+to anything but 127.0.0.1 (a CDN, say), fails it; so does a missing
+Chromium (CI installs it with apt-get): this test never skips.
+
+What "ready" means, and every wait, comes from ``.ci/dashboard_renders.py``
+(the CI check of the installed wheel), so the two agree. Nothing is pressed
+before the page is ready, every press is followed by a wait for what it
+should change, and nothing waits for a fixed time.
 """
 
-import os
-import socket
-import subprocess
+import importlib.util
 import sys
-import time
-import urllib.request
 from pathlib import Path
-from urllib.parse import urlparse
 
 import pytest
+from playwright.sync_api import expect, sync_playwright
 
-CHROMIUM = Path("/usr/bin/chromium")
-
-if not CHROMIUM.exists():  # .ci/run installs it with apt-get; say so rather than pass quietly
-    pytest.skip(f"no Chromium at {CHROMIUM} (install Debian's chromium package to run the "
-                "browser test)", allow_module_level=True)
-
-from playwright.sync_api import sync_playwright  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+def _load_checks():
+    spec = importlib.util.spec_from_file_location("dashboard_renders", ROOT / ".ci" / "dashboard_renders.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up while the class is built
+    spec.loader.exec_module(module)
+    return module
+
+
+checks = _load_checks()
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    port = free_port()
+    port = checks.free_port()
     log = tmp_path_factory.mktemp("demo") / "server.log"
-    with open(log, "w") as out:
-        proc = subprocess.Popen([sys.executable, "-m", "simulator", "demo", "baseline", "--port", str(port)],
-                                stdout=out, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}/"
-    deadline = time.monotonic() + 90
-    while True:
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:
-                if response.status == 200:
-                    break
-        except OSError:
-            pass
-        assert proc.poll() is None, log.read_text()
-        assert time.monotonic() < deadline, "the dashboard did not start: " + log.read_text()
-        time.sleep(0.3)
-    yield url
-    proc.terminate()
-    proc.wait(timeout=20)
+    with checks.demo_server([sys.executable, "-m", "simulator", "demo", "baseline", "--port", str(port)],
+                            port, log) as url:
+        yield url
 
 
 def test_dashboard_renders_steps_and_stays_on_loopback(server, tmp_path):
-    errors, outside = [], []
+    watch = checks.Watch()
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True)
-        page = browser.new_page(viewport={"width": 1600, "height": 1000})
-        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-        page.on("pageerror", lambda e: errors.append(str(e)))
-        page.on("request", lambda r: outside.append(r.url)
-                if urlparse(r.url).hostname != "127.0.0.1" else None)
-        page.goto(server)
-        page.get_by_text("Step: 0").wait_for(timeout=60_000)
-        page.wait_for_load_state("networkidle")
-        # the components
-        for text in ("Question.", "Districts", "What is felt and what is seen", "Lever allocation",
-                     "The loop at step 0", "Capacity per district", "Plan policy"):
-            assert page.get_by_text(text).first.is_visible(), text
-        # the map and two charts, drawn by ECharts (wait: on a busy machine they come later)
-        page.locator("canvas").nth(2).wait_for(timeout=60_000)
-        assert page.locator("canvas").count() >= 3
+        browser = checks.launch(p)  # fails (never skips) without /usr/bin/chromium
+        try:
+            page = checks.open_dashboard(browser, server, watch)
+            # the components
+            for text in ("Question.", "Districts", "What is felt and what is seen", "Lever allocation",
+                         "The loop at step 0", "Capacity per district", "Plan policy"):
+                assert page.get_by_text(text).first.is_visible(), text
+            assert page.locator(".solara-echarts canvas").count() >= checks.CHARTS
+            checks.step(page, 1)
 
-        # move the capacity slider (0.40 -> 0.60) and reset: the new model uses it
-        slider = page.locator(".v-input", has_text="Capacity per district").get_by_role("slider")
-        slider.focus()
-        for _ in range(4):
-            slider.press("ArrowRight")
-        page.get_by_role("button", name="Reset").click()
-        page.wait_for_timeout(500)
+            # move the capacity slider (0.40 -> 0.60) and reset: the new model uses it
+            slider = page.locator(".v-input", has_text="Capacity per district").get_by_role("slider")
+            expect(slider).to_have_attribute("aria-valuenow", "0.4")
+            slider.focus()
+            for _ in range(4):
+                slider.press("ArrowRight")
+            expect(slider).to_have_attribute("aria-valuenow", "0.6")
+            page.get_by_role("button", name="Reset", exact=True).click()
+            checks.wait_ready(page, 0)  # the reset is seen: back at step 0, charts drawn
 
-        the_map = page.locator(".v-card", has_text="Districts").locator("canvas").first
-        before = the_map.screenshot()
-        for i in range(1, 6):
-            page.get_by_role("button", name="Step").click()
-            page.get_by_text(f"Step: {i}", exact=True).wait_for(timeout=10_000)
-        page.get_by_text("The loop at step 5").wait_for(timeout=10_000)
-        page.wait_for_timeout(300)
-        assert the_map.screenshot() != before  # the map was redrawn with new values
-        knowledge = page.get_by_text("Knowledge.").first.locator("xpath=..").inner_text()
-        assert "capacity 0.60 per district" in knowledge, knowledge
-        shot = tmp_path / "dashboard.png"
-        page.screenshot(path=str(shot), full_page=True)
-        assert shot.stat().st_size > 50_000
+            before = checks.map_digest(page)
+            for i in range(1, 6):
+                checks.step(page, i)
+            checks.wait_map_changed(page, before)
+            knowledge = page.get_by_text("Knowledge.").first.locator("xpath=..").inner_text()
+            assert "capacity 0.60 per district" in knowledge, knowledge
+            shot = tmp_path / "dashboard.png"
+            page.screenshot(path=str(shot), full_page=True)
+            assert shot.stat().st_size > 50_000
+            watch.check()
 
-        # a second student (a separate browser session) gets a model of their own
-        other = browser.new_context(viewport={"width": 1600, "height": 1000}).new_page()
-        other.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-        other.goto(server)
-        other.get_by_text("Step: 0").wait_for(timeout=60_000)
-        other.wait_for_load_state("networkidle")
-        other.get_by_role("button", name="Step").click()
-        other.get_by_text("Step: 1", exact=True).wait_for(timeout=10_000)
-        page.wait_for_timeout(500)
-        assert page.get_by_text("Step: 5", exact=True).is_visible()  # the first one is untouched
-        browser.close()
-    assert errors == [], errors
-    assert outside == [], outside
+            # a second student (a separate browser session) gets a model of their own:
+            # their step takes them to 1, and the first student's next step to 6, not 7
+            other = checks.open_dashboard(browser.new_context(viewport=checks.VIEWPORT), server, watch)
+            checks.step(other, 1)
+            checks.step(page, 6)
+            expect(other.get_by_text("Step: 1", exact=True)).to_be_visible()
+        finally:
+            browser.close()
+    watch.check()  # console errors and requests off loopback, over both sessions

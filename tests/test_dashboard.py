@@ -1,23 +1,28 @@
 """The dashboard's parts that need no browser: controls, charts, words, the game, the CLI."""
 
+import sys
+import tomllib
+from pathlib import Path
+
 import numpy as np
 import pytest
 
 from simulator import load_scenario
 from simulator.cli import main
-from simulator.dashboard import missing_viz
-from simulator.dashboard.charts import (FELT_AND_SEEN, MAP_QUANTITIES, district_map,
-                                        district_values, line_chart)
+from simulator.dashboard import VIZ_MODULES, missing_viz
+from simulator.dashboard.charts import FELT_AND_SEEN, MAP_QUANTITIES, district_map, district_values, line_chart
 from simulator.dashboard.controls import CONTROLS, DashboardModel, model_params
 from simulator.dashboard.play import PLAY_STEPS, SCORE_COLUMNS, play_model, score_sheet
+from simulator.dashboard.server import demo_play, demo_scenario, environment
 from simulator.narrate import STAGES, describe_step
 from simulator.parameters import PARAMETERS
+from simulator.scenario import scenario_dir
 
 
 def test_controls_come_from_the_declarations_and_the_scenario():
     sc = load_scenario("delay_oscillation")
     params = model_params(sc)
-    assert params["scenario"] == "delay_oscillation" and params["seed"]["value"] == sc.seed
+    assert params["scenario"] == sc and params["seed"]["value"] == sc.seed  # the scenario, not its name
     for key in CONTROLS:
         control, p = params[key], PARAMETERS[key]
         assert control["value"] == sc.config[key]
@@ -32,8 +37,12 @@ def test_a_reset_builds_the_model_from_the_controls():
     model = DashboardModel(scenario="baseline", seed=5, **{"plan.capacity": 0.9, "healing.enabled": False})
     assert model.config.plan.capacity == 0.9 and model.config.healing.enabled is False
     assert model.config.monitor.delay == load_scenario("baseline").config.monitor.delay
+    # every session its own model: stepping one leaves another of the same seed as it was
     a, b = DashboardModel(scenario="baseline", seed=5), DashboardModel(scenario="baseline", seed=5)
-    assert a is not b and a.society is not b.society  # every session its own model
+    need = b.society.need.copy()
+    a.run(3)
+    np.testing.assert_array_equal(b.society.need, need)
+    assert not np.array_equal(a.society.need, need)
 
 
 @pytest.fixture(scope="module")
@@ -139,5 +148,83 @@ def test_demo_binds_to_loopback_unless_told(monkeypatch, capsys, host, warned):
     assert "http://127.0.0.1:8123/" in out.out
 
 
-def test_the_extra_is_installed_here():
-    assert missing_viz() is None  # the test extra brings it: the browser test must not skip
+@pytest.mark.parametrize(("version", "refused"), [("2.0.1", False), ("3.0.0", True)])
+def test_missing_viz_passes_a_complete_extra_and_refuses_ipyvuetify_3(monkeypatch, version, refused):
+    # every module found: the only thing left to refuse is ipyvuetify 3 (Mesa 3.3 breaks with it)
+    import types
+
+    import simulator.dashboard as dashboard
+
+    monkeypatch.setattr(dashboard, "util", types.SimpleNamespace(find_spec=lambda name: object()))
+    monkeypatch.setattr(dashboard, "metadata", types.SimpleNamespace(
+        version=lambda name: version, PackageNotFoundError=LookupError))
+    problem = missing_viz()
+    assert (problem is not None) == refused
+    if refused:
+        assert "ipyvuetify<3" in problem and version in problem and "\n" not in problem
+
+
+@pytest.mark.parametrize("module", list(VIZ_MODULES))
+def test_missing_viz_names_each_missing_module_in_one_line(monkeypatch, module):
+    monkeypatch.setitem(sys.modules, module, None)  # as if it were not installed
+    problem = missing_viz()
+    assert problem is not None and "\n" not in problem
+    assert f"({VIZ_MODULES[module]} is missing)" in problem and "govsim[viz]" in problem
+
+
+def test_missing_viz_checks_what_the_viz_extra_installs():
+    # mesa.visualization imports networkx (and altair, solara) without Mesa requiring them;
+    # the extra declares them, and missing_viz looks for exactly what the extra brings
+    extra = tomllib.loads((Path(__file__).parents[1] / "pyproject.toml").read_text())
+    declared = extra["project"]["optional-dependencies"]["viz"]
+    names = {r.split("=")[0].split("<")[0].split(">")[0].strip().lower() for r in declared}
+    assert {r.split("<")[0].lower() for r in VIZ_MODULES.values()} == names
+    assert {m.replace("_", "-") for m in VIZ_MODULES} == names
+
+
+def test_demo_without_networkx_is_one_line_and_exit_2(monkeypatch, capsys):
+    def no_server(*args):
+        raise AssertionError("the server must not start")
+
+    monkeypatch.setattr("simulator.dashboard.server.serve", no_server)
+    monkeypatch.setitem(sys.modules, "networkx", None)
+    assert main(["demo", "baseline"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "networkx is missing" in err, err
+
+
+@pytest.fixture
+def my_lesson(tmp_path):
+    """A scenario file that is not shipped: the baseline under another name and title."""
+    text = (scenario_dir() / "baseline.toml").read_text()
+    text = text.replace('name = "baseline"', 'name = "my_lesson"', 1)
+    text = text.replace('title = "Dynamic equilibrium"', 'title = "My lesson"', 1)
+    text = text.replace("seed = 42", "seed = 7", 1)
+    path = tmp_path / "my_lesson.toml"
+    path.write_text(text)
+    return path
+
+
+def test_the_server_gets_the_scenario_itself_not_its_name(my_lesson):
+    sc = load_scenario(my_lesson)
+    env = environment(sc, play=False)
+    my_lesson.unlink()  # nothing is read again, by name or by path
+    shown = demo_scenario(env)
+    assert (shown.name, shown.title, shown.seed) == ("my_lesson", "My lesson", 7)
+    assert shown.config == sc.config and shown.about == sc.about and shown.question == sc.question
+    assert demo_play(env) is False and demo_play(environment(sc, play=True)) is True
+    # a reset builds the model from Mesa's fixed parameter: the scenario itself
+    params = model_params(shown)
+    model = DashboardModel(scenario=params["scenario"], seed=params["seed"]["value"],
+                           **{"plan.capacity": 0.6})
+    assert model.scenario.name == "my_lesson" and model.config.plan.capacity == 0.6
+    assert demo_scenario({}).name == "baseline"  # served by hand, without govsim demo
+
+
+def test_demo_hands_a_scenario_file_that_is_not_shipped_to_the_server(monkeypatch, capsys, my_lesson):
+    handed = {}
+    monkeypatch.setattr("simulator.dashboard.server.serve",
+                        lambda scenario, host, port, play: handed.update(env=environment(scenario, play)))
+    assert main(["demo", str(my_lesson), "--port", "8123"]) == 0
+    assert "My lesson (my_lesson)" in capsys.readouterr().out
+    assert demo_scenario(handed["env"]).title == "My lesson"

@@ -2,12 +2,18 @@
 
 Every script runs in a subprocess under matplotlib's Agg backend, into a
 temporary folder; what it prints must match the readings it wrote, and a few
-readings are checked against the phenomenon they are meant to show. The
-notebooks are executed cell by cell with nbclient; any error fails.
+readings are checked against the phenomenon they are meant to show. A lesson
+that cannot write where it is told says so in one line, exits with status 2
+and leaves nothing behind. The notebooks are executed cell by cell with
+nbclient (under ``MPLBACKEND=Agg``, as in CI); any error fails, and every
+cell that draws must show a picture. The committed notebooks must be exactly
+what ``make_notebooks.py`` writes.
 """
 
 import json
 import os
+import re
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -57,6 +63,66 @@ def test_each_lesson_prints_what_it_measured_and_draws(lessons, script):
     assert figures and all(f.stat().st_size > 20_000 for f in figures)
     for figure in figures:
         assert str(figure) in stdout  # it says where it put them
+    assert sorted(p.name for p in out.iterdir()) == sorted(["readings.json", *(f.name for f in figures)])
+
+
+def _tree(root: Path) -> dict[str, bytes | None]:
+    """Every path under ``root`` with its bytes (None for a folder)."""
+    return {str(p.relative_to(root)): None if p.is_dir() else p.read_bytes() for p in sorted(root.rglob("*"))}
+
+
+def _run_first_lesson(out: Path | str, cwd: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, str(SCRIPTS[0]), "--out", str(out)], cwd=cwd,
+                          env={**os.environ, "MPLBACKEND": "Agg"}, capture_output=True, text=True, timeout=180)
+
+
+# root may write into a chmod'ed read-only folder, so the unwritable places fail for everyone
+@pytest.mark.parametrize("where", ["notes.txt/out", "notes.txt/a/b", "notes.txt", "/proc/govsim-lesson"])
+def test_a_lesson_that_cannot_write_says_so_in_one_line_and_leaves_nothing(tmp_path, where):
+    (tmp_path / "notes.txt").write_text("a student's notes\n")
+    before = _tree(tmp_path)
+    done = _run_first_lesson(where, cwd=tmp_path)
+    assert done.returncode == 2, done.stderr
+    assert "Traceback" not in done.stderr
+    assert len(done.stderr.splitlines()) == 1 and where in done.stderr
+    assert done.stdout == ""  # refused before simulating anything
+    assert _tree(tmp_path) == before
+    assert not Path("/proc/govsim-lesson").exists()
+
+
+def test_a_lesson_blocked_at_the_end_keeps_the_old_output(tmp_path):
+    out = tmp_path / "out"
+    (out / "dashboard.png").mkdir(parents=True)  # a folder where the figure should go
+    (out / "readings.json").write_text("{}\n")  # an earlier run's readings
+    before = _tree(tmp_path)
+    done = _run_first_lesson(out, cwd=tmp_path)
+    assert done.returncode == 2, done.stderr
+    assert "Traceback" not in done.stderr
+    assert len(done.stderr.splitlines()) == 1 and "dashboard.png" in done.stderr
+    assert _tree(tmp_path) == before  # not even half of the new output
+
+
+def test_an_interrupted_lesson_removes_the_folders_it_made(tmp_path):
+    out = tmp_path / "new" / "out"
+    lesson = subprocess.Popen([sys.executable, str(SCRIPTS[0]), "--out", str(out)], cwd=tmp_path,
+                              env={**os.environ, "MPLBACKEND": "Agg", "PYTHONUNBUFFERED": "1"},
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert lesson.stdout.readline().startswith("--- step 1")  # simulating, folder made
+        assert out.is_dir()
+        lesson.send_signal(signal.SIGINT)
+        _, stderr = lesson.communicate(timeout=120)
+    finally:
+        lesson.kill()
+    assert lesson.returncode == 130 and len(stderr.splitlines()) == 1 and "Traceback" not in stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_lesson_rejects_a_bad_argument_in_one_line(tmp_path):
+    done = subprocess.run([sys.executable, str(SCRIPTS[0]), "--outt", "x"], cwd=tmp_path,
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2 and len(done.stderr.splitlines()) == 1 and "--outt" in done.stderr
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_lessons_show_their_phenomena(lessons):
@@ -84,12 +150,38 @@ def test_notebooks_are_stored_without_outputs():
         assert all(not c.get("outputs") for c in nb.cells if c.cell_type == "code"), path.name
 
 
+#: A cell "draws" if it calls one of the plotting module's ``*_figure`` functions or pyplot.
+DRAWS = re.compile(r"\b\w+_figure\(|\bplt\.")
+
+
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
-def test_notebook_runs_from_top_to_bottom(path, monkeypatch):
+def test_notebook_runs_from_top_to_bottom_and_shows_its_figures(path, monkeypatch):
+    # CI exports MPLBACKEND=Agg and the kernel inherits it; the pictures must appear anyway
     monkeypatch.setenv("MPLBACKEND", "Agg")
     nb = nbformat.read(path, as_version=4)
     NotebookClient(nb, timeout=180, kernel_name="python3",
                    resources={"metadata": {"path": str(EXAMPLES)}}).execute()
-    outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    outputs = [o for c in code for o in c.outputs]
     assert not [o for o in outputs if o.output_type == "error"]
     assert any(o.output_type == "stream" for o in outputs)  # the cells print what they found
+    drawing = [c for c in code if DRAWS.search(c.source)]
+    assert drawing, "no cell draws a figure, so there is nothing to check"
+    for cell in drawing:
+        assert any("image/png" in o.get("data", {}) for o in cell.outputs), \
+            f"cell {cell.id} draws but shows no image:\n{cell.source}"
+    # a picture's bundle carries "<Figure size ...>" as its text fallback; alone, it means no picture
+    only_text = [o for o in outputs if str(o.get("data", {}).get("text/plain", "")).startswith("<Figure size")
+                 and "image/png" not in o.get("data", {})]
+    assert not only_text, f"{len(only_text)} figure(s) shown as text instead of a picture"
+
+
+def test_committed_notebooks_are_what_the_generator_writes(tmp_path):
+    done = subprocess.run([sys.executable, str(EXAMPLES / "make_notebooks.py"), str(tmp_path)],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    written = sorted(p.name for p in tmp_path.iterdir())
+    assert written == [p.name for p in NOTEBOOKS]
+    for path in NOTEBOOKS:
+        assert (tmp_path / path.name).read_bytes() == path.read_bytes(), \
+            f"{path.name} is stale: run `python examples/make_notebooks.py` and commit the result"

@@ -1,24 +1,25 @@
 """The dashboard pages (Solara). ``govsim demo`` serves :func:`Page`.
 
 Which scenario, and whether the student plays the Plan stage, come from
-the environment that ``govsim demo`` sets (``GOVSIM_DEMO_SCENARIO``,
-``GOVSIM_DEMO_PLAY``). Every browser session renders its own ``Page`` and
-so builds its own model: two students on one server never share one.
+the environment that ``govsim demo`` sets (:mod:`.server`: the scenario
+itself travels, not its name). Every browser session renders its own
+``Page`` and so builds its own model: two students on one server never
+share one.
 """
 
 from __future__ import annotations
 
 import html
-import os
 
 import solara
 from mesa.visualization import SolaraViz
 from mesa.visualization.utils import update_counter
 
 from ..narrate import describe_step
-from ..scenario import ABOUT_SECTIONS, load_scenario
+from ..scenario import ABOUT_SECTIONS
 from .charts import FELT_AND_SEEN, LEVERS, MAP_QUANTITIES, district_map, district_values, line_chart
 from .controls import DashboardModel, model_params
+from .server import demo_play, demo_scenario
 
 __all__ = ["Page"]
 
@@ -37,13 +38,9 @@ def Paragraph(label: str, text: str) -> None:
     solara.HTML(tag="p", unsafe_innerHTML=f"<b>{html.escape(label)}.</b> {html.escape(' '.join(text.split()))}")
 
 
-def scenario_name() -> str:
-    return os.environ.get("GOVSIM_DEMO_SCENARIO", "baseline")
-
-
 def About(model):
     """The scenario's question and about text."""
-    sc = load_scenario(scenario_name())
+    sc = demo_scenario()
     with solara.Card(sc.title) as card:
         Paragraph("Question", sc.question)
         if "what_to_notice" in sc.about:
@@ -108,9 +105,9 @@ def Panels(model):
 
 @solara.component
 def Demo():
-    sc = load_scenario(scenario_name())
-    first = solara.use_memo(lambda: DashboardModel(scenario=sc.name, seed=sc.seed), [])
-    model = solara.use_reactive(first)  # this session's model; Reset replaces it
+    sc = demo_scenario()
+    first = solara.use_memo(lambda: DashboardModel(scenario=sc, seed=sc.seed), [])
+    model: solara.Reactive[DashboardModel] = solara.use_reactive(first)  # this session's; Reset replaces it
     solara.Style(STYLE)
     # Mesa's SolaraViz gives the app bar, the controls (play, pause, step, reset) and the
     # parameter inputs; the panels are laid out here, in plain columns
@@ -121,7 +118,7 @@ def Demo():
 
 @solara.component
 def Page():
-    if os.environ.get("GOVSIM_DEMO_PLAY") == "1":
+    if demo_play():
         from .play_page import PlayPage
         PlayPage()
     else:

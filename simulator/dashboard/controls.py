@@ -48,8 +48,12 @@ class DashboardModel(GovernanceModel):
 
 
 def model_params(scenario: Scenario) -> dict[str, Any]:
-    """Mesa ``model_params``: fixed scenario, a seed box and one control per key."""
-    params: dict[str, Any] = {"scenario": scenario.name,
+    """Mesa ``model_params``: the fixed scenario, a seed box and one control per key.
+
+    The scenario is passed itself, not by name, so that a reset rebuilds a
+    scenario file that is not shipped as faithfully as a shipped one.
+    """
+    params: dict[str, Any] = {"scenario": scenario,
                               "seed": {"type": "SliderInt", "label": "Seed", "value": scenario.seed,
                                        "min": 0, "max": max(999, scenario.seed), "step": 1}}
     for key, label in CONTROLS.items():
@@ -60,6 +64,7 @@ def model_params(scenario: Scenario) -> dict[str, Any]:
         elif p.kind == "choice":
             params[key] = {"type": "Select", "label": label, "value": value, "values": list(p.choices)}
         else:
+            assert p.low is not None and p.high is not None  # numbers are declared with bounds
             high = max(_SLIDER_HIGH.get(key, p.high), value)
             if p.kind == "int":
                 params[key] = {"type": "SliderInt", "label": label, "value": int(value),

@@ -74,7 +74,8 @@ def play_model(scenario: Scenario, seed: int) -> GovernanceModel:
     """A model whose Plan stage is the student."""
     model = GovernanceModel(scenario=scenario, seed=seed, overrides=GAME,
                             steps=min(PLAY_STEPS, scenario.steps))
-    model.planner = StudentPlanner(model.config)
+    # a stand-in with the same plan(...) as Planner (duck-typed: the model only calls plan)
+    model.planner = StudentPlanner(model.config)  # type: ignore[assignment]
     return model
 
 

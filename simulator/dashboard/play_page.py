@@ -8,13 +8,17 @@ game ends; then the score sheet and what really happened are shown.
 from __future__ import annotations
 
 import html
+from typing import TYPE_CHECKING
 
 import solara
 
-from ..scenario import load_scenario
-from .app import CHART, STYLE, Paragraph, scenario_name
+from .app import CHART, STYLE, Paragraph
 from .charts import district_map, line_chart
-from .play import PLAY_STEPS, SCORE_COLUMNS, play_model, score_sheet
+from .play import PLAY_STEPS, SCORE_COLUMNS, StudentPlanner, play_model, score_sheet
+from .server import demo_scenario
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["PlayPage"]
 
@@ -27,20 +31,22 @@ TRUE = {"latent": ("would express (latent)", "#CC79A7"),
 
 @solara.component
 def PlayPage():
-    sc = load_scenario(scenario_name())
+    sc = demo_scenario()
     model = solara.use_memo(lambda: play_model(sc, sc.seed), [])
     version = solara.use_reactive(0)  # bumped after every applied step: re-render
     intensity = solara.use_reactive(0.5)
     soft = solara.use_reactive(0.5)
     incentive = solara.use_reactive(0.1)
     focus = solara.use_reactive(True)
-    sheet = solara.use_reactive(None)
+    sheet: solara.Reactive[pd.DataFrame | None] = solara.use_reactive(None)
     solara.Style(STYLE)
     steps = min(PLAY_STEPS, sc.steps)
     over = model.steps >= steps
 
     def apply() -> None:
-        a = model.planner.allocation
+        planner = model.planner
+        assert isinstance(planner, StudentPlanner)  # play_model put the student there
+        a = planner.allocation
         a.intensity, a.soft_share = intensity.value, soft.value
         a.incentive_share, a.focus = incentive.value, focus.value
         model.step()
@@ -48,7 +54,7 @@ def PlayPage():
             sheet.set(score_sheet(model, sc, sc.seed))
         version.set(version.value + 1)
 
-    version.value  # reading it subscribes this page: it re-renders after every step
+    version.get()  # reading it subscribes this page: it re-renders after every step
     frame = model.series()
     a = model.assessment
     with solara.AppBar():
