@@ -3,12 +3,16 @@
 Subcommands: ``list``, ``show NAME``, ``run NAME|PATH``, ``compare NAME``,
 ``sweep NAME|PATH``, ``sensitivity NAME|PATH``, ``demo`` and, from
 ``cli_twin.py``, ``twin NAME|PATH`` and ``equilibria NAME|PATH``. Every error the user can
-fix is reported as one line on stderr with exit status 2, never a traceback.
+fix, and every error of the file system, is reported as one line on stderr with exit
+status 2, never a traceback. Every argument is checked, and the work a command asks for
+is weighed against :data:`~simulator.design.LIMITS`, before any folder is created; a
+command that fails after that removes what it created.
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 import platform
 import sys
@@ -18,31 +22,41 @@ from pathlib import Path
 from typing import Sequence
 
 from . import __version__
-from .config import parse_override
-from .design import SAMPLERS
+from .config import parse_override, shown
+from .design import LARGE_FLAG, LIMITS, SAMPLERS, check_count, check_work
 from .sweep import FORMATS
 from .engines import ENGINES
 from .cli_twin import HANDLERS as TWIN_HANDLERS
-from .errors import GovsimError
+from .errors import GovsimError, OutputError, UsageError
 from .parameters import PARAMETERS
 from .scenario import ABOUT_SECTIONS, Scenario, load_scenario, scenario_names
 
 __all__ = ["main"]
 
 
-class _UsageError(GovsimError):
-    """A malformed command line."""
+#: The help of --large, on every command that computes.
+LARGE_HELP = (f"lift the bounds on work (steps per run {LIMITS.steps:,}, runs {LIMITS.runs:,}, "
+              f"agent-steps {LIMITS.agent_steps:.0e}, twin steps {LIMITS.twin_steps:,}, "
+              f"results in memory {LIMITS.memory // 2**30} GiB): without it a larger command "
+              "is refused before it starts")
 
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str):  # one clear line instead of usage + exit
-        raise _UsageError(f"{message} (see `{self.prog} --help`)")
+        if len(message) > 300:  # e.g. an integer of thousands of digits
+            message = message[:200] + f"... ({len(message)} characters)"
+        raise UsageError(f"{message} (see `{self.prog} --help`)")
 
 
+@functools.cache  # built once: argparse reads, never changes, a parser while parsing
 def _build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="govsim", description=(
         "An educational simulator of a generic governance feedback loop: a synthetic "
-        "society governed by a MAPE-K loop with four self-* objectives."))
+        "society governed by a MAPE-K loop with four self-* objectives."), epilog=(
+        f"Commands that compute refuse work beyond generous bounds before they start "
+        f"(steps per run {LIMITS.steps:,}, runs {LIMITS.runs:,}, agent-steps "
+        f"{LIMITS.agent_steps:.0e}, twin steps {LIMITS.twin_steps:,}); add {LARGE_FLAG} "
+        "to do more on purpose. Errors are one line on stderr with exit status 2."))
     parser.add_argument("--version", action="version", version=f"govsim {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
@@ -60,6 +74,7 @@ def _build_parser() -> argparse.ArgumentParser:
     run.add_argument("--variant", help="apply one of the scenario's named variants")
     run.add_argument("--out", type=Path, help="output directory (default: runs/<scenario>-<time>)")
     run.add_argument("--no-plot", action="store_true", help="skip dashboard.png")
+    run.add_argument(LARGE_FLAG, action="store_true", help=LARGE_HELP)
     run.add_argument("--animate", action="store_true",
                      help="also write animation.gif: the district map beside the series")
     run.add_argument("--early-warning", action="store_true",
@@ -82,6 +97,7 @@ def _build_parser() -> argparse.ArgumentParser:
                          help="override a parameter in every variant (repeatable)")
     compare.add_argument("--out", type=Path, help="output directory (default: runs/<scenario>-compare-<time>)")
     compare.add_argument("--no-plot", action="store_true", help="skip compare.png")
+    compare.add_argument(LARGE_FLAG, action="store_true", help=LARGE_HELP)
 
     sweep = sub.add_parser("sweep", help="run a scenario over a design of parameter points")
     _common_batch_arguments(sweep)
@@ -135,6 +151,7 @@ def _common_batch_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--resume", action="store_true",
                    help="finish an interrupted sweep in --out, reusing its finished runs")
     p.add_argument("--no-plot", action="store_true", help="skip the figure")
+    p.add_argument(LARGE_FLAG, action="store_true", help=LARGE_HELP)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -143,12 +160,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = _build_parser().parse_args(argv)
         args.argv = argv
+        if "\x00" in str(getattr(args, "out", None) or ""):
+            raise UsageError("--out must not contain a NUL byte")
         handlers = {"list": _list, "show": _show, "run": _run, "compare": _compare,
                     "sweep": _sweep, "sensitivity": _sensitivity, "demo": _demo, **TWIN_HANDLERS}
         return handlers[args.command](args)
     except GovsimError as exc:
-        print(f"govsim: error: {exc}", file=sys.stderr)
-        return 2
+        return _fail(str(exc))
+    except OSError as exc:  # the file system refused something no check foresaw
+        from .output import os_problem
+        return _fail(os_problem(exc))
+    except MemoryError:
+        return _fail(f"out of memory; ask for less work (the bounds {LARGE_FLAG} lifts are "
+                     "there to prevent this)")
     except BrokenPipeError:  # e.g. `govsim show NAME | head`: the reader left
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
@@ -156,6 +180,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("govsim: interrupted; nothing was written", file=sys.stderr)
         return 130
+
+
+def _fail(message: str) -> int:
+    """Print ``message`` as one line on stderr; return the exit status of a user error."""
+    print(f"govsim: error: {' '.join(message.split()) or 'failed'}", file=sys.stderr)
+    return 2
 
 
 # -- list and show ----------------------------------------------------------------
@@ -204,12 +234,28 @@ def _fmt(value) -> str:
 # -- run ------------------------------------------------------------------------------
 def _resolve(args) -> Scenario:
     sc = load_scenario(args.scenario)
-    if args.variant:
+    if args.variant is not None:  # '' too: it names no variant
         sc = sc.with_variant(args.variant)
     if args.seed is not None and not 0 <= args.seed < 2**63:
-        raise _UsageError(f"--seed must be an integer in [0, 2**63 - 1], got {args.seed}")
+        raise UsageError(f"--seed must be an integer in [0, 2**63 - 1], got {shown(args.seed)}")
     overrides = dict(parse_override(text) for text in args.overrides)
     return sc.with_changes(steps=args.steps, seed=args.seed, overrides=overrides)
+
+
+#: Estimated bytes a run holds: per step of its series (as Python numbers), per
+#: agent of its state, per district and step of the maps ``--animate`` keeps.
+_BYTES_PER_SERIES_VALUE, _BYTES_PER_AGENT, _BYTES_PER_MAP_CELL = 40, 200, 8
+
+
+def _run_memory(agents: int, steps: int, runs: int = 1, districts: int = 0) -> int:
+    """Estimated bytes ``runs`` runs hold when all their series are kept (for the bounds).
+
+    ``districts``: also a map of that many districts per step (``--animate``).
+    """
+    from .recorder import SERIES
+
+    per_step = len(SERIES) * _BYTES_PER_SERIES_VALUE + districts * _BYTES_PER_MAP_CELL
+    return runs * (steps + 1) * per_step + agents * _BYTES_PER_AGENT
 
 
 def _run(args) -> int:
@@ -220,6 +266,10 @@ def _run(args) -> int:
 
     sc = _resolve(args)
     _check_early_warning(args)
+    agents = sc.config["society.agents"]
+    maps = sc.config["society.districts_per_side"] ** 2 if args.animate else 0
+    check_work("run", steps=sc.steps, agents=agents,
+               memory=_run_memory(agents, sc.steps, districts=maps), large=args.large)
     out = args.out or default_run_dir(sc.name)
     started = datetime.now(timezone.utc)
     with RunDirectory(out) as run_dir:
@@ -288,9 +338,9 @@ def _check_early_warning(args) -> None:
     if args.ew_series != "observed_expression":
         given.insert(0, "--ew-series")
     if given and not args.early_warning:
-        raise _UsageError(f"{', '.join(given)} only apply with --early-warning")
+        raise UsageError(f"{', '.join(given)} only apply with --early-warning")
     if args.early_warning and args.ew_series not in _ew_series():
-        raise _UsageError(f"--ew-series must be one of {', '.join(_ew_series())}; got {args.ew_series!r}")
+        raise UsageError(f"--ew-series must be one of {', '.join(_ew_series())}; got {args.ew_series!r}")
 
 
 def _early_warning(args, series):
@@ -304,7 +354,7 @@ def _early_warning(args, series):
         return early_warning(series[args.ew_series].to_numpy(), series=args.ew_series, steps=steps,
                              event=args.ew_event, start=start, window=args.ew_window)
     except ParameterError as exc:
-        raise _UsageError(f"--early-warning: {exc}") from None
+        raise UsageError(f"--early-warning: {exc}") from None
 
 
 def _compare(args) -> int:
@@ -312,12 +362,15 @@ def _compare(args) -> int:
     from .output import RunDirectory, default_run_dir, write_csv, write_json, atomic_write_text
 
     if args.replicates < 1:
-        raise _UsageError(f"--replicates must be an integer >= 1, got {args.replicates}")
+        raise UsageError(f"--replicates must be an integer >= 1, got {args.replicates}")
     args.variant = None
     sc = _resolve(args)
+    total = max(1, len(sc.variants)) * args.replicates
+    check_work("compare", runs=total, steps=sc.steps, agents=sc.config["society.agents"],
+               memory=_run_memory(sc.config["society.agents"], sc.steps, runs=total),
+               large=args.large)
     out = args.out or default_run_dir(f"{sc.name}-compare")
     started = datetime.now(timezone.utc)
-    total = max(1, len(sc.variants)) * args.replicates
     bar = None
     if sys.stderr.isatty():
         from tqdm import tqdm
@@ -355,22 +408,54 @@ def _compare(args) -> int:
 
 
 # -- sweep and sensitivity --------------------------------------------------------------------
-def _batch_spec(args, design) -> "SweepSpec":
+def _batch_spec(args, sc: Scenario, design) -> "SweepSpec":
     from .sweep import SweepSpec, check_metrics
 
-    sc = _resolve(args)
     return SweepSpec(scenario=sc.name, variant=sc.variant, base=dict(sc.config), steps=sc.steps,
                      root_seed=sc.seed, replicates=args.replicates, design=design,
                      metrics=check_metrics(args.metrics), keep_series=args.series)
 
 
+def _check_engine(args) -> None:
+    """Refuse engine options that cannot work together, before anything is created."""
+    if args.workers is not None:
+        if args.workers < 1:
+            raise UsageError(f"--workers must be an integer >= 1, got {args.workers}")
+        check_count("--workers", args.workers, LIMITS.workers, args.large)
+    if args.scheduler is not None and args.engine != "dask":
+        raise UsageError(f"--scheduler is for --engine dask only, got --engine {args.engine}")
+    if args.engine == "dask":
+        from .engines import dask_available
+        if not dask_available():
+            raise UsageError("--engine dask needs Dask: pip install 'govsim[cluster]'; "
+                             "the default --engine process needs nothing")
+    if args.resume and args.out is None:
+        raise UsageError("--resume needs --out DIR, the folder of the sweep to finish")
+
+
+def _check_batch(args, sc: Scenario, design, kind: str) -> None:
+    """Weigh the runs of ``design`` against the bounds (before each point is validated)."""
+    agents = max(point.get("society.agents", sc.config["society.agents"])
+                 for point in design.points)
+    runs = len(design.points) * args.replicates
+    workers = min(runs, args.workers or os.cpu_count() or 1)  # each holds one run
+    check_work(kind, runs=runs, steps=sc.steps, agents=agents,
+               memory=workers * _run_memory(agents, sc.steps), large=args.large)
+
+
+def _had_runs(out: Path) -> bool:
+    """Whether a sweep folder holds a finished run (then it is kept, for --resume)."""
+    return any((Path(out) / "runs").glob("run-*.json"))
+
+
 def _start_batch(args, spec, kind: str):
-    """Run the sweep of ``spec`` with a progress bar; return the report and directory."""
-    from .output import default_run_dir
+    """Run the sweep of ``spec`` with a progress bar; return the report and directory.
+
+    If the sweep fails before any run finished, the folders it created go.
+    """
+    from .output import default_run_dir, missing_folders, os_problem, remove_folders
     from .sweep import run_sweep
 
-    if args.workers is not None and args.workers < 1:
-        raise _UsageError(f"--workers must be an integer >= 1, got {args.workers}")
     out = args.out or default_run_dir(f"{spec.scenario}-{kind}")
     if spec.design.note:
         print(f"note: {spec.design.note}")
@@ -384,9 +469,20 @@ def _start_batch(args, spec, kind: str):
             bar.n = done
             bar.refresh()
 
-    report = run_sweep(spec, out, engine=args.engine, workers=args.workers,
-                       scheduler=args.scheduler, resume=args.resume, fmt=getattr(args, "format", "csv"),
-                       command=["govsim", *args.argv], progress=progress)
+    made = missing_folders(out)
+    try:
+        report = run_sweep(spec, out, engine=args.engine, workers=args.workers,
+                           scheduler=args.scheduler, resume=args.resume,
+                           fmt=getattr(args, "format", "csv"),
+                           command=["govsim", *args.argv], progress=progress)
+    except (Exception, KeyboardInterrupt) as exc:
+        if bar is not None:
+            bar.close()
+        if made and not _had_runs(out):
+            remove_folders(made, with_contents=True)
+        if isinstance(exc, (OSError, ValueError)) and not isinstance(exc, GovsimError):
+            raise OutputError(f"cannot write the sweep in {out}: {os_problem(exc)}") from None
+        raise
     if bar is not None:
         bar.close()
     print(f"wrote {out}/  {report.line()}")
@@ -399,19 +495,24 @@ def _sweep(args) -> int:
     from .design import factorial, parse_range, parse_vary, sampled
 
     if args.replicates < 1:
-        raise _UsageError(f"--replicates must be an integer >= 1, got {args.replicates}")
+        raise UsageError(f"--replicates must be an integer >= 1, got {args.replicates}")
+    check_count("--replicates", args.replicates, LIMITS.runs, args.large)
+    _check_engine(args)
+    sc = _resolve(args)
+    most = None if args.large else LIMITS.runs
     if args.design:
         if args.vary:
-            raise _UsageError("use either --vary (factorial) or --design with --range, not both")
+            raise UsageError("use either --vary (factorial) or --design with --range, not both")
         if args.samples is None:
-            raise _UsageError(f"--design {args.design} needs --samples N")
-        seed = args.seed if args.seed is not None else load_scenario(args.scenario).seed
-        design = sampled(args.design, args.samples, [parse_range(r) for r in args.ranges], seed)
+            raise UsageError(f"--design {args.design} needs --samples N")
+        design = sampled(args.design, args.samples, [parse_range(r) for r in args.ranges], sc.seed,
+                         most=most)
     else:
         if args.ranges or args.samples is not None:
-            raise _UsageError("--range and --samples belong to a sampled design: add --design lhs|sobol|halton")
-        design = factorial([parse_vary(v) for v in args.vary])
-    spec = _batch_spec(args, design)
+            raise UsageError("--range and --samples belong to a sampled design: add --design lhs|sobol|halton")
+        design = factorial([parse_vary(v, most=most) for v in args.vary], most=most)
+    _check_batch(args, sc, design, "sweep")
+    spec = _batch_spec(args, sc, design)
     report, out = _start_batch(args, spec, "sweep")
     if not args.no_plot and report.computed + report.reused:
         from .plotting import SWEEP_METRICS, save_figure, sweep_figure
@@ -432,12 +533,21 @@ def _sensitivity(args) -> int:
     from .sweep import load_results
 
     if not 0.5 <= args.confidence < 1:
-        raise _UsageError(f"--confidence must be in [0.5, 1), got {args.confidence}")
+        raise UsageError(f"--confidence must be in [0.5, 1), got {args.confidence}")
     args.replicates, args.series, args.format = 1, False, "csv"
     args.metrics = [args.metric]
-    seed = args.seed if args.seed is not None else load_scenario(args.scenario).seed
-    design, n = saltelli_design([parse_range(r) for r in args.ranges], args.samples, seed)
-    spec = _batch_spec(args, design)
+    _check_engine(args)
+    sc = _resolve(args)
+    seed = sc.seed
+    ranges = [parse_range(r) for r in args.ranges]
+    if args.samples < 2:
+        raise UsageError(f"--samples must be at least 2, got {args.samples}")
+    n = 1 << (args.samples - 1).bit_length()  # the power of two the design rounds up to
+    check_work("sensitivity", runs=n * (len(ranges) + 2), steps=sc.steps,
+               agents=sc.config["society.agents"], large=args.large)
+    design, n = saltelli_design(ranges, args.samples, seed)
+    _check_batch(args, sc, design, "sensitivity")
+    spec = _batch_spec(args, sc, design)
     report, out = _start_batch(args, spec, "sensitivity")
     if report.interrupted:
         return 1
@@ -460,10 +570,10 @@ def _demo(args) -> int:
 
     sc = load_scenario(args.scenario)  # a bad name fails here, before any server starts
     if not 0 < args.port < 65536:
-        raise _UsageError(f"--port must be in 1..65535, got {args.port}")
+        raise UsageError(f"--port must be in 1..65535, got {args.port}")
     problem = missing_viz()
     if problem:
-        raise _UsageError(problem)
+        raise UsageError(problem)
     from .dashboard.server import serve
 
     if args.host not in ("127.0.0.1", "localhost", "::1"):
@@ -472,7 +582,7 @@ def _demo(args) -> int:
     shown = "127.0.0.1" if args.host in ("0.0.0.0", "::") else args.host
     print(f"govsim demo: {sc.title} ({sc.name}{', play the Plan stage' if args.play else ''}) "
           f"at http://{shown}:{args.port}/  (Ctrl-C stops the server)", flush=True)
-    serve(sc.name, args.host, args.port, args.play)
+    serve(sc, args.host, args.port, args.play)
     return 0
 
 

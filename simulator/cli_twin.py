@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from . import __version__
+from .design import LARGE_FLAG, LIMITS
 from .errors import GovsimError
 
 __all__ = ["add_commands", "HANDLERS"]
@@ -65,18 +66,28 @@ def _record(args, sc, started: datetime, **extra: Any) -> dict[str, Any]:
 
 # -- govsim twin ----------------------------------------------------------------------
 def _twin(args) -> int:
+    from .cli import _run_memory
+    from .design import check_work
     from .output import RunDirectory, atomic_write_text, default_run_dir, write_csv, write_json
     from .trajectory import make_twin, simulate
 
-    sc = _scenario(args)
     if args.steps is not None and args.steps < 1:
         raise TwinUsageError(f"--steps must be an integer >= 1, got {args.steps}")
     if args.compare is not None and args.compare < 1:
         raise TwinUsageError(f"--compare must be an integer >= 1, got {args.compare}")
+    sc = _scenario(args)
     twin = make_twin(sc.config)
     if args.compare and twin.form != "loop":
         raise TwinUsageError("--compare needs twin.form = 'loop': the delayed_feedback loop "
                              "has no agents to compare with")
+    # the stocks at every step, and the table of them (about three times as wide)
+    stocks = int(np.size(twin.initial()))
+    check_work("twin", steps=sc.steps, memory=(sc.steps + 1) * stocks * 4 * 8, twin=True,
+               large=args.large)
+    if args.compare:
+        agents = sc.config["society.agents"]
+        check_work("twin --compare", runs=args.compare, steps=sc.steps, agents=agents,
+                   memory=_run_memory(agents, sc.steps, runs=args.compare), large=args.large)
     started = datetime.now(timezone.utc)
     frame = simulate(twin, sc.steps).to_frame()
     out = args.out or default_run_dir(f"{sc.name}-twin")
@@ -97,9 +108,9 @@ def _twin(args) -> int:
             **({"compare": {"replicates": args.compare, "seeds": agents["seeds"],
                             "mean_absolute_difference": errors}} if agents else {})))
         if not args.no_plot:
-            from .plotting import save_figure
+            from .plotting import plain_text, save_figure
             from .plotting_twin import twin_figure
-            save_figure(twin_figure(frame, agents, sc.title), folder / "twin.png")
+            save_figure(twin_figure(frame, agents, plain_text(sc.title)), folder / "twin.png")
     files = "twin.csv, summary.json, scenario.toml" + (", agents_mean.csv" if agents else "")
     print(f"wrote {out}/ ({files}{'' if args.no_plot else ', twin.png'})")
     last = frame.iloc[-1]
@@ -164,7 +175,7 @@ def _equilibria(args) -> int:
             print("  no fixed point found from the starting states")
         return 0
 
-    key, grid = _parse_vary(args.vary)
+    key, grid = _parse_vary(args.vary, None if args.large else LIMITS.scan_points)
     table = scan(sc.config, key, grid)
     found = boundaries(sc.config, key, table)
     coexist = _coexisting(table, key)
@@ -176,9 +187,9 @@ def _equilibria(args) -> int:
             args, sc, started, vary={"key": key, "values": [float(g) for g in grid]},
             boundaries=found, two_stable_states=coexist))
         if not args.no_plot:
-            from .plotting import save_figure
+            from .plotting import plain_text, save_figure
             from .plotting_twin import bifurcation_figure
-            save_figure(bifurcation_figure(table, key, args.show, sc.title, found),
+            save_figure(bifurcation_figure(table, key, args.show, plain_text(sc.title), found),
                         folder / "bifurcation.png")
     print(f"wrote {out}/ (bifurcation.csv, summary.json, scenario.toml"
           f"{'' if args.no_plot else ', bifurcation.png'})")
@@ -197,14 +208,17 @@ def _shown(twin, show: str) -> list[str]:
     return names if show in names else [show, *names]
 
 
-def _parse_vary(text: str) -> tuple[str, np.ndarray]:
-    """``key=start:stop:num``; the twin takes delays and counts as real numbers."""
+def _parse_vary(text: str, most: int | None = None) -> tuple[str, np.ndarray]:
+    """``key=start:stop:num``; the twin takes delays and counts as real numbers.
+
+    ``most`` bounds ``num`` (``None``: no bound).
+    """
     from .config import declared
     from .design import _split, linspace_spec
 
     key, spec = _split(text, "--vary")
     p = declared(key)
-    grid = linspace_spec(key, spec, p, least=2)
+    grid = linspace_spec(key, spec, p, least=2, most=most)
     for value in (grid[0], grid[-1]):
         if not p.low <= value <= p.high:
             raise TwinUsageError(f"--vary {key}: {value:g} is outside {p.allowed()}")
@@ -229,3 +243,7 @@ def common_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--variant", help="apply one of the scenario's named variants")
     p.add_argument("--out", type=Path, help="output directory (default: runs/<scenario>-<command>-<time>)")
     p.add_argument("--no-plot", action="store_true", help="skip the figure")
+    p.add_argument(LARGE_FLAG, action="store_true",
+                   help=f"lift the bounds on work ({LIMITS.twin_steps:,} twin steps, "
+                        f"{LIMITS.scan_points:,} --vary values, {LIMITS.runs:,} agent runs for "
+                        "--compare): without it a larger command is refused before it starts")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import difflib
 import math
+import reprlib
 from collections.abc import Iterator, Mapping
 from types import MappingProxyType
 from typing import Any
@@ -18,12 +19,34 @@ from typing import Any
 from .errors import ParameterError
 from .parameters import GROUPS, PARAMETERS, Parameter
 
-__all__ = ["Config", "validate_value", "parse_override", "suggest"]
+__all__ = ["Config", "validate_value", "parse_override", "suggest", "shown"]
+
+_REPR = reprlib.Repr()
+_REPR.maxstring = _REPR.maxother = 40
+_REPR.maxlevel = 3
+_REPR.maxlong = 130  # integers up to 120 digits (see shown) in full
+
+
+def shown(value: Any) -> str:
+    """A short ``repr`` of a user's value for a message, whatever its size or depth.
+
+    An integer of over 120 digits is described by its number of digits (Python refuses to
+    convert one of more than 4,300 digits to text); long texts and deep or
+    long arrays and tables are cut.
+    """
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 400:
+        return f"an integer of about {int(value.bit_length() * math.log10(2)) + 1} digits"
+    try:
+        return _REPR.repr(value)
+    except (ValueError, RecursionError):
+        return f"a {type(value).__name__} too large to show"
 
 
 def suggest(key: str, known: list[str] | tuple[str, ...] | Mapping[str, Any]) -> str:
     """Return a ``did you mean`` hint for an unknown key, or ''."""
     known = list(known)
+    if len(key) > 100:
+        return ""
     close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
     if not close and "." in key:
         # also try the part after the dot against the names in any group
@@ -36,7 +59,7 @@ def suggest(key: str, known: list[str] | tuple[str, ...] | Mapping[str, Any]) ->
 
 def _unknown(key: str) -> ParameterError:
     return ParameterError(
-        f"unknown parameter '{key}'{suggest(key, PARAMETERS)}; "
+        f"unknown parameter {shown(key)}{suggest(key, PARAMETERS)}; "
         f"`govsim show NAME` lists the parameters"
     )
 
@@ -53,7 +76,7 @@ def validate_value(key: str, value: Any) -> Any:
     p = PARAMETERS.get(key)
     if p is None:
         raise _unknown(key)
-    bad = ParameterError(f"{key} must be {p.allowed()}, got {value!r}")
+    bad = ParameterError(f"{key} must be {p.allowed()}, got {shown(value)}")
     if p.kind == "bool":
         if not isinstance(value, bool):
             raise bad
@@ -70,7 +93,10 @@ def validate_value(key: str, value: Any) -> Any:
                 raise bad
             value = int(value)
     else:
-        value = float(value)
+        try:
+            value = float(value)
+        except OverflowError:  # an integer too large for a float
+            raise bad from None
         if not math.isfinite(value):
             raise bad
     if not (p.low <= value <= p.high):
@@ -85,7 +111,7 @@ def parse_override(text: str) -> tuple[str, Any]:
     for switches, numbers for numeric keys, the bare word for choices.
     """
     if "=" not in text:
-        raise ParameterError(f"--set expects key=value, got {text!r}")
+        raise ParameterError(f"--set expects key=value, got {shown(text)}")
     key, raw = (s.strip() for s in text.split("=", 1))
     p = PARAMETERS.get(key)
     if p is None:
@@ -97,7 +123,7 @@ def parse_override(text: str) -> tuple[str, Any]:
             value = True
         elif lowered in ("false", "0", "no", "off"):
             value = False
-    elif p.kind in ("int", "float"):
+    elif p.kind in ("int", "float") and len(raw) <= 100:  # longer: no number in range
         try:
             value = int(raw) if p.kind == "int" else float(raw)
         except ValueError:
@@ -208,11 +234,12 @@ def flatten(tables: Mapping[str, Any]) -> dict[str, Any]:
     for group, table in tables.items():
         if group not in GROUPS:
             raise ParameterError(
-                f"unknown parameter table [{group}]{suggest(group, GROUPS)}; "
+                f"unknown parameter table [{group if len(group) <= 60 else shown(group)}]"
+                f"{suggest(group, GROUPS)}; "
                 f"tables are: {', '.join(GROUPS)}"
             )
         if not isinstance(table, Mapping):
-            raise ParameterError(f"[{group}] must be a table of parameters, got {table!r}")
+            raise ParameterError(f"[{group}] must be a table of parameters, got {shown(table)}")
         for name, value in table.items():
             flat[f"{group}.{name}"] = value
     return flat

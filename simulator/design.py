@@ -12,11 +12,18 @@ Two kinds, as in NetLogo's BehaviorSpace and the EMA Workbench:
 Every value is checked against the parameter's declaration before anything
 runs; a bad key, value or range is a :class:`ParameterError` that names the
 key and what is allowed.
+
+The **bounds on work** live here too (:data:`LIMITS`): how many steps a run,
+runs a command, agent-steps and bytes of results a command may ask for.
+Every command checks its estimated cost with :func:`check_work` before it
+creates anything and refuses more than the bounds in one line that gives
+the cost; the flag ``--large`` (:data:`LARGE_FLAG`) lifts them on purpose.
 """
 
 from __future__ import annotations
 
 import itertools
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,12 +31,104 @@ import numpy as np
 from scipy.stats import qmc
 
 from .config import parse_override, validate_value
-from .errors import ParameterError
+from .errors import LimitError, ParameterError
 from .parameters import PARAMETERS, Parameter
 
-__all__ = ["Design", "parse_vary", "parse_range", "factorial", "sampled", "SAMPLERS"]
+__all__ = ["Design", "parse_vary", "parse_range", "factorial", "sampled", "SAMPLERS",
+           "Limits", "LIMITS", "LARGE_FLAG", "check_work", "check_count"]
 
 SAMPLERS: tuple[str, ...] = ("lhs", "sobol", "halton")
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Bounds on the work one command may ask for without ``--large``.
+
+    Generous for teaching and research (every shipped scenario and every
+    documented command stays far below them); they stop a slip of the
+    keyboard (``--steps 1000000000000``) from running for years or asking
+    for terabytes of memory.
+    """
+
+    steps: int = 100_000                # steps of one agent-model run
+    agent_steps: int = 20_000_000_000   # agents x steps, summed over all runs of a command
+    runs: int = 100_000                 # runs of one sweep, sensitivity analysis or comparison
+    twin_steps: int = 100_000           # steps of one solve of the system-dynamics twin
+    scan_points: int = 10_000           # values of one ``equilibria --vary`` scan
+    memory: int = 2 * 2**30             # bytes of results a command holds in memory at once
+    workers: int = 256                  # worker processes of one sweep
+
+
+#: The bounds every command checks (see :class:`Limits`).
+LIMITS = Limits()
+#: The command-line flag that lifts :data:`LIMITS`.
+LARGE_FLAG = "--large"
+
+
+def _n(x: int | float) -> str:
+    """A count for a message: exact when small, ``1.2e16`` when large (any size)."""
+    if x < 10_000_000:
+        return f"{x:,}" if isinstance(x, int) else f"{x:,.0f}"
+    e = int(math.log10(x))
+    mantissa = int(x) // 10 ** (e - 1) / 10 if isinstance(x, int) else x / 10**e
+    if mantissa >= 10:
+        mantissa, e = mantissa / 10, e + 1
+    return f"{mantissa:g}e{e}"
+
+
+def _bytes(x: int) -> str:
+    for unit, size in (("TiB", 2**40), ("GiB", 2**30), ("MiB", 2**20)):
+        if x >= size:
+            return f"{_n(x / size) if x / size < 10_000_000 else _n(x // size)} {unit}"
+    return f"{x:,} bytes"
+
+
+def check_count(what: str, count: int, bound: int, large: bool = False) -> None:
+    """Refuse ``count`` items of ``what`` beyond ``bound`` unless ``large``."""
+    if not large and count > bound:
+        raise LimitError(f"{what}: {_n(count)} is beyond the bound of {_n(bound)} "
+                         f"(add {LARGE_FLAG} to do it on purpose)")
+
+
+def check_work(command: str, *, runs: int = 1, steps: int = 0, agents: int = 0,
+               memory: int = 0, twin: bool = False, large: bool = False,
+               limits: Limits = LIMITS) -> None:
+    """Refuse a command whose estimated cost exceeds ``limits``, unless ``large``.
+
+    Parameters
+    ----------
+    command : str
+        The command, for the message (``"run"``, ``"sweep"``, ...).
+    runs, steps, agents : int
+        Runs of the command, steps per run and agents per run (0 for the twin).
+    memory : int
+        Estimated bytes of results the command holds in memory at once.
+    twin : bool
+        ``steps`` are steps of the twin (bounded by ``limits.twin_steps``).
+
+    Raises
+    ------
+    LimitError
+        One line with the estimated cost, the bounds exceeded and ``--large``.
+    """
+    if large:
+        return
+    step_bound = limits.twin_steps if twin else limits.steps
+    agent_steps = runs * steps * agents
+    bounds = [(steps, step_bound, f"{_n(step_bound)} steps per {'twin solve' if twin else 'run'}"),
+              (runs, limits.runs, f"{_n(limits.runs)} runs"),
+              (agent_steps, limits.agent_steps, f"{_n(limits.agent_steps)} agent-steps"),
+              (memory, limits.memory, f"{_bytes(limits.memory)} of results in memory")]
+    over = [text for value, bound, text in bounds if value > bound]
+    if not over:
+        return
+    cost = f"{_n(runs)} run{'s' if runs != 1 else ''} of {_n(steps)} steps"
+    if agents:
+        cost += f" x {_n(agents)} agents = {_n(agent_steps)} agent-steps"
+    if memory:
+        cost += f", about {_bytes(memory)} of results in memory"
+    raise LimitError(f"{command} would do {cost}; that is beyond the bound{'s' if len(over) > 1 else ''} "
+                     f"of {'; '.join(over)} (add {LARGE_FLAG} to run it on purpose)")
 
 
 @dataclass(frozen=True)
@@ -68,8 +167,12 @@ def _split(text: str, flag: str) -> tuple[str, str]:
     return key, spec
 
 
-def linspace_spec(key: str, spec: str, p: Parameter, least: int = 1) -> np.ndarray:
-    """Evenly spaced values from ``start:stop:num`` for the numeric parameter ``p``."""
+def linspace_spec(key: str, spec: str, p: Parameter, least: int = 1,
+                  most: int | None = None) -> np.ndarray:
+    """Evenly spaced values from ``start:stop:num`` for the numeric parameter ``p``.
+
+    ``most`` bounds ``num`` (a :class:`LimitError` beyond it); ``None``: no bound.
+    """
     parts = spec.split(":")
     if len(parts) != 3 or p.kind not in ("int", "float"):
         raise ParameterError(
@@ -82,15 +185,22 @@ def linspace_spec(key: str, spec: str, p: Parameter, least: int = 1) -> np.ndarr
                              f"integer, got {spec!r}") from None
     if num < least:
         raise ParameterError(f"--vary {key}: num must be at least {least}, got {num}")
+    if not (math.isfinite(start) and math.isfinite(stop)):
+        raise ParameterError(f"--vary {key}: start and stop must be finite numbers, got {spec!r}")
+    if most is not None:
+        check_count(f"--vary {key}: number of values", num, most)
     return np.linspace(start, stop, num)
 
 
-def parse_vary(text: str) -> tuple[str, list[Any]]:
-    """``key=start:stop:num`` (evenly spaced) or ``key=v1,v2,...`` (listed)."""
+def parse_vary(text: str, most: int | None = None) -> tuple[str, list[Any]]:
+    """``key=start:stop:num`` (evenly spaced) or ``key=v1,v2,...`` (listed).
+
+    ``most`` bounds the number of values (a :class:`LimitError` beyond it).
+    """
     key, spec = _split(text, "--vary")
     p = _declared(key, "--vary")
     if ":" in spec:
-        raw = linspace_spec(key, spec, p)
+        raw = linspace_spec(key, spec, p, most=most)
         if p.kind == "int":
             values = list(dict.fromkeys(int(round(v)) for v in raw))  # rounded, repeats dropped
         else:
@@ -122,19 +232,28 @@ def parse_range(text: str) -> tuple[str, float, float]:
     return key, lo, hi
 
 
-def factorial(varies: list[tuple[str, list[Any]]]) -> Design:
-    """Every combination of the listed values (the first key varies slowest)."""
+def factorial(varies: list[tuple[str, list[Any]]], most: int | None = None) -> Design:
+    """Every combination of the listed values (the first key varies slowest).
+
+    ``most`` bounds the number of points (a :class:`LimitError` beyond it).
+    """
     keys = [k for k, _ in varies]
     if len(set(keys)) != len(keys):
         raise ParameterError(f"--vary: a key is given twice ({', '.join(keys)})")
+    if most is not None:
+        check_count("--vary: points of the full factorial", math.prod(len(v) for _, v in varies), most)
     if not varies:
         return Design("single", (), ({},))
     points = tuple(dict(zip(keys, combo)) for combo in itertools.product(*(v for _, v in varies)))
     return Design("factorial", tuple(keys), points)
 
 
-def sampled(kind: str, samples: int, ranges: list[tuple[str, float, float]], seed: int) -> Design:
-    """``samples`` points over the ranges from a scrambled quasi-random sequence."""
+def sampled(kind: str, samples: int, ranges: list[tuple[str, float, float]], seed: int,
+            most: int | None = None) -> Design:
+    """``samples`` points over the ranges from a scrambled quasi-random sequence.
+
+    ``most`` bounds the number of points (a :class:`LimitError` beyond it).
+    """
     if kind not in SAMPLERS:
         raise ParameterError(f"--design must be one of {', '.join(SAMPLERS)}, got {kind!r}")
     if not ranges:
@@ -144,6 +263,8 @@ def sampled(kind: str, samples: int, ranges: list[tuple[str, float, float]], see
         raise ParameterError(f"--range: a key is given twice ({', '.join(keys)})")
     if samples < 1:
         raise ParameterError(f"--samples must be at least 1, got {samples}")
+    if most is not None:
+        check_count("--samples", samples, most)
     note = ""
     rng = np.random.default_rng(seed)
     d = len(ranges)

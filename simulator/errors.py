@@ -1,12 +1,14 @@
 """The project's own exceptions.
 
 Every error a user can cause (a bad scenario, a bad ``--set``, a missing
-file) is one of these. The command line catches :class:`GovsimError`, prints
-its message on one line and exits with status 2; logic never calls
-``sys.exit``.
+file, an output folder that cannot be written, a command that asks for more
+work than the declared bounds) is one of these. The command line catches
+:class:`GovsimError`, prints its message on one line and exits with status
+2; logic never calls ``sys.exit``.
 """
 
-__all__ = ["GovsimError", "ParameterError", "ScenarioError", "OutputError"]
+__all__ = ["GovsimError", "ParameterError", "ScenarioError", "OutputError", "UsageError",
+           "LimitError"]
 
 
 class GovsimError(Exception):
@@ -22,4 +24,12 @@ class ScenarioError(GovsimError):
 
 
 class OutputError(GovsimError):
-    """An output location cannot be used (e.g. it exists already)."""
+    """An output location cannot be used (it exists already, or cannot be written)."""
+
+
+class UsageError(GovsimError):
+    """A malformed command line: an unknown option, a bad or missing value."""
+
+
+class LimitError(GovsimError):
+    """A command asks for more work than the declared bounds (``--large`` lifts them)."""

@@ -32,7 +32,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 __all__ = ["COMPARE_PANELS", "DASHBOARD_COLUMNS", "OKABE_ITO", "SWEEP_METRICS", "compare_figure",
-           "dashboard_figure", "early_warning_figure", "save_animation", "save_figure",
+           "dashboard_figure", "early_warning_figure", "plain_text", "save_animation", "save_figure",
            "sensitivity_figure", "sweep_figure"]
 
 #: The Okabe-Ito colour-blind-safe palette, by name.
@@ -67,6 +67,16 @@ DASHBOARD_COLUMNS: tuple[str, ...] = (
 _C = OKABE_ITO
 
 
+def plain_text(text: str) -> str:
+    """``text`` with every ``$`` escaped, so matplotlib draws it as it is.
+
+    Titles and variant names come from scenario files; an unescaped ``$``
+    would make matplotlib read the text as mathtext, and fail to draw
+    ``$\\frac{`` at all.
+    """
+    return str(text).replace("$", r"\$")
+
+
 def dashboard_figure(series: pd.DataFrame, title: str, subtitle: str = "") -> Figure:
     """Draw the six-panel dashboard of one run.
 
@@ -95,6 +105,7 @@ def dashboard_figure(series: pd.DataFrame, title: str, subtitle: str = "") -> Fi
         raise ValueError(f"series lacks the columns {missing}; pass model.series()")
     fig = Figure(figsize=FIGSIZE, layout="constrained")
     FigureCanvasAgg(fig)
+    title, subtitle = plain_text(title), plain_text(subtitle)
     fig.suptitle(f"{title}\n{subtitle}" if subtitle else title, fontsize=TITLE_SIZE,
                  fontweight="bold")
     axes = fig.subplots(3, 2, sharex=True)
@@ -172,7 +183,7 @@ def compare_figure(comparison, panels: dict[str, str] | None = None) -> Figure:
     fig = Figure(figsize=FIGSIZE, layout="constrained")
     FigureCanvasAgg(fig)
     sc = comparison.scenario
-    fig.suptitle(f"{sc.title}: variants over {len(comparison.seeds)} seeds "
+    fig.suptitle(f"{plain_text(sc.title)}: variants over {len(comparison.seeds)} seeds "
                  "(line: mean; band: 10th to 90th percentile)",
                  fontsize=TITLE_SIZE, fontweight="bold")
     rows = (len(panels) + 1) // 2
@@ -184,7 +195,7 @@ def compare_figure(comparison, panels: dict[str, str] | None = None) -> Figure:
             ax.fill_between(band["step"], band["low"], band["high"], color=colour, alpha=0.2,
                             linewidth=0, gid=f"{variant}:{column}:band")
             ax.plot(band["step"], band["mean"], color=colour, linewidth=LINE_WIDTH,
-                    label=variant, gid=f"{variant}:{column}")
+                    label=plain_text(variant), gid=f"{variant}:{column}")
         ax.set_title(title, fontsize=PANEL_TITLE_SIZE, fontweight="bold", loc="left")
         ax.tick_params(labelsize=TICK_SIZE)
         ax.grid(True, color="0.85", linewidth=0.8)
@@ -216,7 +227,7 @@ def sweep_figure(results: pd.DataFrame, keys: Sequence[str], metrics: Sequence[s
     fig = Figure(figsize=FIGSIZE, layout="constrained")
     FigureCanvasAgg(fig)
     reps = int(results["replicate"].max()) + 1 if "replicate" in results else 1
-    fig.suptitle(f"{title} ({len(results)} runs, {reps} replicate{'s' if reps > 1 else ''} per point)",
+    fig.suptitle(f"{plain_text(title)} ({len(results)} runs, {reps} replicate{'s' if reps > 1 else ''} per point)",
                  fontsize=TITLE_SIZE, fontweight="bold")
     by_point = results.groupby("point")
     if len(keys) == 1:
@@ -287,7 +298,7 @@ def sensitivity_figure(table: pd.DataFrame, metric: str, title: str) -> Figure:
     ax.tick_params(labelsize=TICK_SIZE)
     ax.grid(True, axis="y", color="0.85", linewidth=0.8)
     ax.legend(fontsize=LEGEND_SIZE, framealpha=0.9)
-    fig.suptitle(title, fontsize=TITLE_SIZE, fontweight="bold")
+    fig.suptitle(plain_text(title), fontsize=TITLE_SIZE, fontweight="bold")
     return fig
 
 
@@ -316,6 +327,7 @@ def early_warning_figure(series: pd.DataFrame, warning, title: str, subtitle: st
     """
     fig = Figure(figsize=(12.0, 10.0), layout="constrained")
     FigureCanvasAgg(fig)
+    title, subtitle = plain_text(title), plain_text(subtitle)
     fig.suptitle(f"{title}\n{subtitle}" if subtitle else title, fontsize=TITLE_SIZE,
                  fontweight="bold")
     axes = fig.subplots(3, 1, sharex=True)
@@ -369,7 +381,7 @@ def save_animation(maps: Sequence[np.ndarray], series: pd.DataFrame, title: str,
     steps = np.unique(np.linspace(0, len(maps) - 1, min(max_frames, len(maps))).round().astype(int))
     fig = Figure(figsize=(11.0, 4.6), dpi=80)
     FigureCanvasAgg(fig)
-    fig.suptitle(title, fontsize=PANEL_TITLE_SIZE, fontweight="bold")
+    fig.suptitle(plain_text(title), fontsize=PANEL_TITLE_SIZE, fontweight="bold")
     left = fig.add_axes((0.03, 0.08, 0.33, 0.78))
     right = fig.add_axes((0.47, 0.14, 0.5, 0.72))
     image = left.imshow(maps[0], cmap="cividis", vmin=0.0, vmax=1.0)

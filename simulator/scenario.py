@@ -19,11 +19,12 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from .config import Config, flatten, suggest
+from .config import Config, flatten, shown, suggest
 from .errors import GovsimError, ScenarioError
 from .parameters import GROUPS, PARAMETERS
 
-__all__ = ["Scenario", "load_scenario", "scenario_names", "scenario_dir", "ABOUT_SECTIONS"]
+__all__ = ["Scenario", "load_scenario", "scenario_names", "scenario_dir", "ABOUT_SECTIONS",
+           "NAME_PATTERN"]
 
 #: The [about] sections, in the order ``govsim show`` prints them.
 ABOUT_SECTIONS: tuple[str, ...] = (
@@ -31,6 +32,18 @@ ABOUT_SECTIONS: tuple[str, ...] = (
 )
 _META = {"name": str, "title": str, "question": str, "steps": int, "seed": int}
 _META_OPTIONAL = {"variant": str}
+#: What a scenario's or variant's name may be: it becomes part of a folder name
+#: under runs/, so no separators, no leading dot, nothing a shell or a file system
+#: treats specially.
+NAME_PATTERN = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}")
+_NAME_RULE = "1 to 64 letters, digits, '_', '.' or '-', not starting with '.' or '-'"
+
+
+def check_name(name: Any, what: str) -> str:
+    """Return ``name`` if it is a safe name (:data:`NAME_PATTERN`), else raise."""
+    if not isinstance(name, str) or not NAME_PATTERN.fullmatch(name):
+        raise ScenarioError(f"{what} must be {_NAME_RULE}; got {shown(name)}")
+    return name
 
 
 @dataclass(frozen=True)
@@ -60,7 +73,7 @@ class Scenario:
         if variant not in self.variants:
             known = ", ".join(self.variants) or "none"
             raise ScenarioError(
-                f"scenario '{self.name}' has no variant '{variant}'"
+                f"scenario '{self.name}' has no variant {shown(variant)}"
                 f"{suggest(variant, list(self.variants))}; its variants: {known}"
             )
         config = self.config.with_overrides(self.variants[variant]).with_overrides(self.overrides)
@@ -108,6 +121,8 @@ def load_scenario(name_or_path: str | Path) -> Scenario:
     """Load a shipped scenario by name, or any scenario file by path."""
     text = str(name_or_path)
     path = Path(text)
+    if "/" in text and path.is_dir():
+        raise ScenarioError(f"{text} is a folder, not a scenario file")
     if not (text.endswith(".toml") or path.is_file()):
         path = scenario_dir() / f"{text}.toml"
         if not path.is_file():
@@ -124,10 +139,16 @@ def load_scenario(name_or_path: str | Path) -> Scenario:
         raise ScenarioError(f"{path}: not valid TOML: {exc}") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ScenarioError(f"{path}: cannot be read: {exc}") from None
+    except ValueError as exc:  # e.g. an integer of more than 4,300 digits
+        raise ScenarioError(f"{path}: not a usable TOML file: {exc}") from None
+    except RecursionError:
+        raise ScenarioError(f"{path}: arrays or tables nested too deeply") from None
     try:
         return parse_scenario(data, source=str(path))
     except GovsimError as exc:
         raise type(exc)(f"{path.name}: {exc}") from None
+    except RecursionError:
+        raise ScenarioError(f"{path.name}: a value is nested too deeply") from None
 
 
 def parse_scenario(data: dict[str, Any], source: str = "") -> Scenario:
@@ -153,6 +174,9 @@ def parse_scenario(data: dict[str, Any], source: str = "") -> Scenario:
     if meta["steps"] < 0 or not 0 <= meta["seed"] < 2**63:
         raise ScenarioError("scenario.steps must be an integer >= 0 and scenario.seed "
                             "an integer in [0, 2**63 - 1]")
+    check_name(meta["name"], "scenario.name")
+    if "variant" in meta:
+        check_name(meta["variant"], "scenario.variant")
     about = data.get("about", {})
     if not isinstance(about, dict):
         raise ScenarioError("[about] must be a table of texts")
@@ -165,11 +189,18 @@ def parse_scenario(data: dict[str, Any], source: str = "") -> Scenario:
     params = {g: t for g, t in data.items() if g in GROUPS}
     config = Config.from_nested(params)
     variants, descriptions = {}, {}
-    for vname, table in data.get("variants", {}).items():
+    declared_variants = data.get("variants", {})
+    if not isinstance(declared_variants, dict):
+        raise ScenarioError(f"variants must be tables [variants.NAME], got {shown(declared_variants)}")
+    for vname, table in declared_variants.items():
+        check_name(vname, "a variant's name")
         if not isinstance(table, dict):
-            raise ScenarioError(f"[variants.{vname}] must be a table")
+            raise ScenarioError(f"[variants.{vname}] must be a table, got {shown(table)}")
         table = dict(table)
-        descriptions[vname] = str(table.pop("description", ""))
+        description = table.pop("description", "")
+        if not isinstance(description, str):
+            raise ScenarioError(f"variants.{vname}.description must be text, got {shown(description)}")
+        descriptions[vname] = description
         try:
             flat = flatten(table)
             config.with_overrides(flat)  # validate now, not when first used

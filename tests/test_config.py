@@ -255,3 +255,18 @@ def test_out_of_range_values_are_rejected(data, key):
 def test_non_numbers_are_rejected_for_numeric_parameters(key, value):
     with pytest.raises(ParameterError, match=re.escape(key)):
         validate_value(key, value)
+
+
+def test_a_huge_or_deep_value_is_refused_with_a_short_message():
+    from simulator.config import shown
+
+    for value in (10**400, -(10**400), [[[[[[[[1]]]]]]]], "x" * 10_000, {"a": list(range(1000))}):
+        with pytest.raises(ParameterError) as info:
+            validate_value("society.density", value)
+        assert len(str(info.value)) < 200
+    assert shown(10**400) == "an integer of about 401 digits"
+    assert shown(10**100) == repr(10**100)  # up to 120 digits in full
+    deep: list = []
+    for _ in range(10_000):
+        deep = [deep]
+    assert len(shown(deep)) < 50
