@@ -17,19 +17,23 @@ import os
 import platform
 import sys
 import textwrap
-from datetime import datetime, timezone
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Sequence
+from typing import TYPE_CHECKING
 
 from . import __version__
+from .cli_twin import HANDLERS as TWIN_HANDLERS
 from .config import parse_override, shown
 from .design import LARGE_FLAG, LIMITS, SAMPLERS, check_count, check_work
-from .sweep import FORMATS
 from .engines import ENGINES
-from .cli_twin import HANDLERS as TWIN_HANDLERS
 from .errors import GovsimError, OutputError, UsageError
 from .parameters import PARAMETERS
 from .scenario import ABOUT_SECTIONS, Scenario, load_scenario, scenario_names
+from .sweep import FORMATS
+
+if TYPE_CHECKING:
+    from .sweep import SweepSpec
 
 __all__ = ["main"]
 
@@ -262,7 +266,7 @@ def _run(args) -> int:
     # imported here so that `govsim list` stays quick
     from .metrics import summarize
     from .model import GovernanceModel
-    from .output import RunDirectory, default_run_dir, write_csv, write_json, atomic_write_text
+    from .output import RunDirectory, atomic_write_text, default_run_dir, write_csv, write_json
 
     sc = _resolve(args)
     _check_early_warning(args)
@@ -271,7 +275,7 @@ def _run(args) -> int:
     check_work("run", steps=sc.steps, agents=agents,
                memory=_run_memory(agents, sc.steps, districts=maps), large=args.large)
     out = args.out or default_run_dir(sc.name)
-    started = datetime.now(timezone.utc)
+    started = datetime.now(UTC)
     with RunDirectory(out) as run_dir:
         model = GovernanceModel(scenario=sc, seed=sc.seed)
         maps = _advance(model, sc.steps, keep_maps=args.animate)
@@ -292,7 +296,7 @@ def _run(args) -> int:
             "govsim_version": __version__,
             "command": ["govsim", *args.argv],
             "started": started.isoformat(timespec="seconds"),
-            "finished": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "finished": datetime.now(UTC).isoformat(timespec="seconds"),
             "python": platform.python_version(),
             "metrics": summary,
             **({"early_warning": warning.summary()} if warning is not None else {}),
@@ -318,8 +322,8 @@ def _run(args) -> int:
           f"need {summary['need_late']:.3f}  faults/step {summary['faults_mean']:.1f}  "
           f"collapsed {'yes' if summary['collapsed'] else 'no'}  (late-run means)")
     if warning is not None:
-        print(f"  early warning on {warning.series}, steps {warning.start}-{warning.event - 1} "
-              f"before {'the event at step ' + str(warning.event) if warning.event_found != 'none' else 'the end (no event found)'}: "
+        before = f"the event at step {warning.event}" if warning.event_found != "none" else "the end (no event found)"
+        print(f"  early warning on {warning.series}, steps {warning.start}-{warning.event - 1} before {before}: "
               f"Kendall tau of variance {warning.tau_variance:+.2f}, of lag-1 autocorrelation "
               f"{warning.tau_autocorrelation:+.2f} (window {warning.window})")
     return 0
@@ -359,7 +363,7 @@ def _early_warning(args, series):
 
 def _compare(args) -> int:
     from .experiment import compare_variants
-    from .output import RunDirectory, default_run_dir, write_csv, write_json, atomic_write_text
+    from .output import RunDirectory, atomic_write_text, default_run_dir, write_csv, write_json
 
     if args.replicates < 1:
         raise UsageError(f"--replicates must be an integer >= 1, got {args.replicates}")
@@ -370,14 +374,18 @@ def _compare(args) -> int:
                memory=_run_memory(sc.config["society.agents"], sc.steps, runs=total),
                large=args.large)
     out = args.out or default_run_dir(f"{sc.name}-compare")
-    started = datetime.now(timezone.utc)
+    started = datetime.now(UTC)
     bar = None
     if sys.stderr.isatty():
         from tqdm import tqdm
         bar = tqdm(total=total, desc="runs", unit="run", leave=False)
+
+    def tick(variant: str, replicate: int) -> None:
+        if bar is not None:
+            bar.update()
+
     with RunDirectory(out) as run_dir:
-        result = compare_variants(sc, args.replicates,
-                                  progress=(lambda *_: bar.update()) if bar else None)
+        result = compare_variants(sc, args.replicates, progress=tick)
         if bar:
             bar.close()
         folder = run_dir.staging
@@ -389,7 +397,7 @@ def _compare(args) -> int:
             "scenario": sc.name, "variants": list(result.series), "seeds": list(result.seeds),
             "steps": sc.steps, "govsim_version": __version__, "command": ["govsim", *args.argv],
             "started": started.isoformat(timespec="seconds"),
-            "finished": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "finished": datetime.now(UTC).isoformat(timespec="seconds"),
             "python": platform.python_version(),
             "variant_changes": sc.variants, "parameters": dict(sc.config),
         })
@@ -408,7 +416,7 @@ def _compare(args) -> int:
 
 
 # -- sweep and sensitivity --------------------------------------------------------------------
-def _batch_spec(args, sc: Scenario, design) -> "SweepSpec":
+def _batch_spec(args, sc: Scenario, design) -> SweepSpec:
     from .sweep import SweepSpec, check_metrics
 
     return SweepSpec(scenario=sc.name, variant=sc.variant, base=dict(sc.config), steps=sc.steps,
@@ -604,7 +612,7 @@ def _advance(model, steps: int, keep_maps: bool = False) -> list:
     if not (keep_maps or watched):
         model.run(steps)
         return maps
-    ticks = range(steps)
+    ticks: Iterable[int] = range(steps)
     if watched:
         from tqdm import tqdm
         ticks = tqdm(ticks, desc="steps", unit="step", leave=False)

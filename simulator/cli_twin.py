@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import argparse
 import platform
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from . import __version__
+from .delayed_feedback import DelayedFeedbackTwin
 from .design import LARGE_FLAG, LIMITS
 from .errors import GovsimError
 
@@ -60,7 +61,7 @@ def _record(args, sc, started: datetime, **extra: Any) -> dict[str, Any]:
     return {"scenario": sc.name, "variant": sc.variant, "title": sc.title,
             "govsim_version": __version__, "command": ["govsim", *args.argv],
             "started": started.isoformat(timespec="seconds"),
-            "finished": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "finished": datetime.now(UTC).isoformat(timespec="seconds"),
             "python": platform.python_version(), **extra, "parameters": dict(sc.config)}
 
 
@@ -88,7 +89,7 @@ def _twin(args) -> int:
         agents = sc.config["society.agents"]
         check_work("twin --compare", runs=args.compare, steps=sc.steps, agents=agents,
                    memory=_run_memory(agents, sc.steps, runs=args.compare), large=args.large)
-    started = datetime.now(timezone.utc)
+    started = datetime.now(UTC)
     frame = simulate(twin, sc.steps).to_frame()
     out = args.out or default_run_dir(f"{sc.name}-twin")
     agents = errors = None
@@ -114,14 +115,14 @@ def _twin(args) -> int:
     files = "twin.csv, summary.json, scenario.toml" + (", agents_mean.csv" if agents else "")
     print(f"wrote {out}/ ({files}{'' if args.no_plot else ', twin.png'})")
     last = frame.iloc[-1]
-    if twin.form == "loop":
+    if not isinstance(twin, DelayedFeedbackTwin):
         print(f"  at step {sc.steps}: need {last['need']:.3f}  trust {last['trust']:.3f}  "
               f"expression {last['expression']:.3f}  tension {last['tension']:.3f}")
     else:
         print(f"  at step {sc.steps}: x {last['x']:+.4f} (gain {twin.gain:g}, delay {twin.delay:g}, "
               f"{twin.stages} stages)")
     if errors:
-        worst = max(errors, key=errors.get)
+        worst = max(errors, key=lambda k: errors[k])
         print(f"  twin vs mean of {args.compare} agent runs: mean |difference| "
               + ", ".join(f"{k} {errors[k]:.3f}" for k in ("need", "trust", "expression", "tension"))
               + f" (largest: {worst} {errors[worst]:.3f})")
@@ -153,7 +154,7 @@ def _equilibria(args) -> int:
     args.show = args.show or ("expression" if twin.form == "loop" else "x")
     if args.show not in twin.index:
         raise TwinUsageError(f"--show must be one of {', '.join(twin.index)}; got {args.show!r}")
-    started = datetime.now(timezone.utc)
+    started = datetime.now(UTC)
     out = args.out or default_run_dir(f"{sc.name}-equilibria")
     if args.vary is None:
         points = fixed_points(twin)
@@ -176,7 +177,7 @@ def _equilibria(args) -> int:
         return 0
 
     key, grid = _parse_vary(args.vary, None if args.large else LIMITS.scan_points)
-    table = scan(sc.config, key, grid)
+    table = scan(sc.config, key, list(grid))
     found = boundaries(sc.config, key, table)
     coexist = _coexisting(table, key)
     with RunDirectory(out) as run_dir:

@@ -137,7 +137,7 @@ def parse_override(text: str) -> tuple[str, Any]:
 class _Group:
     """Read-only attribute view of one parameter group (``config.plan``)."""
 
-    __slots__ = ("_name", "__dict__")
+    __slots__ = ("__dict__", "_name")
 
     def __init__(self, name: str, values: Mapping[str, Any]):
         object.__setattr__(self, "_name", name)
@@ -159,7 +159,9 @@ class Config(Mapping[str, Any]):
     declared defaults) and derive variants with :meth:`with_overrides`.
     """
 
-    __slots__ = ("_values", "_groups", "__dict__")
+    __slots__ = ("__dict__", "_groups", "_values")
+    _groups: dict[str, _Group]
+    _values: dict[str, Any]
 
     def __init__(self, values: Mapping[str, Any]):
         full = {k: p.default for k, p in PARAMETERS.items()}
@@ -171,15 +173,15 @@ class Config(Mapping[str, Any]):
         self.__dict__.update(self._groups)  # config.plan: a plain attribute read
 
     @classmethod
-    def from_mapping(cls, values: Mapping[str, Any] | None = None) -> "Config":
+    def from_mapping(cls, values: Mapping[str, Any] | None = None) -> Config:
         return cls(values or {})
 
     @classmethod
-    def from_nested(cls, tables: Mapping[str, Any]) -> "Config":
+    def from_nested(cls, tables: Mapping[str, Any]) -> Config:
         """Build from TOML-shaped tables: ``{"plan": {"policy": "pid"}}``."""
         return cls(flatten(tables))
 
-    def with_overrides(self, overrides: Mapping[str, Any]) -> "Config":
+    def with_overrides(self, overrides: Mapping[str, Any]) -> Config:
         merged = dict(self._values)
         for key, value in overrides.items():
             merged[key] = validate_value(key, value)

@@ -155,6 +155,7 @@ def _declared(key: str, flag: str) -> Parameter:
     p = PARAMETERS.get(key)
     if p is None:
         validate_value(key, None)  # raises the unknown-key error, with a suggestion
+        raise AssertionError(key)  # not reached
     return p
 
 
@@ -202,7 +203,7 @@ def parse_vary(text: str, most: int | None = None) -> tuple[str, list[Any]]:
     if ":" in spec:
         raw = linspace_spec(key, spec, p, most=most)
         if p.kind == "int":
-            values = list(dict.fromkeys(int(round(v)) for v in raw))  # rounded, repeats dropped
+            values = list(dict.fromkeys(round(v) for v in raw))  # rounded, repeats dropped
         else:
             values = [float(v) for v in raw]
         return key, [validate_value(key, v) for v in values]
@@ -225,6 +226,7 @@ def parse_range(text: str) -> tuple[str, float, float]:
         raise ParameterError(f"--range {key}: expected lo:hi with two numbers, got {spec!r}") from None
     if not lo < hi:
         raise ParameterError(f"--range {key}: lo must be below hi, got {spec!r}")
+    assert p.low is not None and p.high is not None  # every numeric parameter is declared with both
     for bound in (lo, hi):
         if not p.low <= bound <= p.high:
             raise ParameterError(f"--range {key}: {bound:g} is outside the declared bounds; "
@@ -284,7 +286,7 @@ def sampled(kind: str, samples: int, ranges: list[tuple[str, float, float]], see
     for row in values:
         point = {}
         for key, v in zip(keys, row):
-            v = int(round(v)) if PARAMETERS[key].kind == "int" else float(v)
+            v = round(v) if PARAMETERS[key].kind == "int" else float(v)
             point[key] = validate_value(key, v)
         points.append(point)
     return Design(kind, tuple(keys), tuple(points), note)

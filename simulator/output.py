@@ -178,7 +178,7 @@ class RunDirectory:
             raise OutputError(f"cannot create output directory {self.final}: "
                               f"{_why(exc, self.final)}") from None
 
-    def __enter__(self) -> "RunDirectory":
+    def __enter__(self) -> RunDirectory:
         return self
 
     def __exit__(self, kind, value, traceback) -> None:

@@ -556,6 +556,8 @@ def _make_room_for_legends(fig: Figure, panels: Sequence[Sequence[Axes]]) -> Non
     for group in panels:
         main = group[0]
         legend = main.get_legend()
+        if legend is None:  # nothing drawn in this panel: no headroom needed
+            continue
         share = legend.get_window_extent().height / main.get_window_extent().height
         share = min(0.6, share + 0.03)
         for ax in group:

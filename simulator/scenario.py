@@ -64,7 +64,7 @@ class Scenario:
     #: values set with ``with_changes`` (``--set``): they win over any variant's
     overrides: dict[str, Any] = field(default_factory=dict)
 
-    def with_variant(self, variant: str) -> "Scenario":
+    def with_variant(self, variant: str) -> Scenario:
         """The scenario with one of its declared variants applied.
 
         Values set earlier with :meth:`with_changes` still win: ``--set``
@@ -80,7 +80,7 @@ class Scenario:
         return replace(self, config=config, variant=variant)
 
     def with_changes(self, *, steps: int | None = None, seed: int | None = None,
-                     overrides: dict[str, Any] | None = None) -> "Scenario":
+                     overrides: dict[str, Any] | None = None) -> Scenario:
         """A copy with other steps, seed or parameter values (validated)."""
         if steps is not None and steps < 0:
             raise ScenarioError(f"--steps must be an integer >= 0, got {steps}")

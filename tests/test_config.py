@@ -146,9 +146,9 @@ def test_parse_override_rejects_bad_text(text, fragment):
 
 def test_config_is_immutable():
     config = Config.from_mapping()
-    with pytest.raises(AttributeError, match="frozen"):
+    with pytest.raises(AttributeError, match=r"frozen"):
         config.plan = None
-    with pytest.raises(AttributeError, match="frozen"):
+    with pytest.raises(AttributeError, match=r"frozen"):
         config.plan.policy = "pid"
     with pytest.raises(TypeError):
         config["plan.policy"] = "pid"
@@ -159,7 +159,7 @@ def test_config_is_immutable():
 
 def test_unknown_group_and_name_attributes_raise():
     config = Config.from_mapping()
-    with pytest.raises(AttributeError, match="no parameter group 'plann'"):
+    with pytest.raises(AttributeError, match=r"no parameter group 'plann'"):
         config.plann  # noqa: B018
     with pytest.raises(AttributeError, match=re.escape("no parameter 'plan.polcy'")):
         config.plan.polcy  # noqa: B018
@@ -174,9 +174,9 @@ def test_with_overrides_returns_a_new_validated_config():
     assert derived != base
     assert base.with_overrides({}) == base
     assert hash(base.with_overrides({})) == hash(base)
-    with pytest.raises(ParameterError, match="plan.gain must be a number in"):
+    with pytest.raises(ParameterError, match=r"plan.gain must be a number in"):
         base.with_overrides({"plan.gain": -1})
-    with pytest.raises(ParameterError, match="did you mean 'plan.gain'"):
+    with pytest.raises(ParameterError, match=r"did you mean 'plan.gain'"):
         base.with_overrides({"plan.gian": 1})
 
 
@@ -203,7 +203,7 @@ def test_granularity_must_divide_districts_per_side(k, g, ok):
 
 def test_granularity_rule_applies_to_overrides_too():
     base = Config.from_mapping()
-    with pytest.raises(ParameterError, match="must divide"):
+    with pytest.raises(ParameterError, match=r"must divide"):
         base.with_overrides({"structure.granularity": 3})
 
 

@@ -68,13 +68,13 @@ def test_unknown_scenario_name_suggests_a_close_name(typo, meant):
 
 
 def test_missing_file_is_a_scenario_error(tmp_path):
-    with pytest.raises(ScenarioError, match="not found"):
+    with pytest.raises(ScenarioError, match=r"not found"):
         load_scenario(tmp_path / "nowhere.toml")
 
 
 def test_invalid_toml_is_a_scenario_error(tmp_path):
     path = write(tmp_path, "[plan\npolicy = 'pid'\n")
-    with pytest.raises(ScenarioError, match="not valid TOML"):
+    with pytest.raises(ScenarioError, match=r"not valid TOML"):
         load_scenario(path)
 
 
@@ -212,9 +212,9 @@ def test_to_toml_round_trips_a_changed_scenario(tmp_path):
 
 def test_with_changes_validates():
     sc = load_scenario("baseline")
-    with pytest.raises(ScenarioError, match="--steps must be an integer >= 0, got -1"):
+    with pytest.raises(ScenarioError, match=r"--steps must be an integer >= 0, got -1"):
         sc.with_changes(steps=-1)
-    with pytest.raises(ParameterError, match="plan.gain"):
+    with pytest.raises(ParameterError, match=r"plan.gain"):
         sc.with_changes(overrides={"plan.gain": 99})
 
 
