@@ -10,6 +10,11 @@
     a Dask cluster: an existing one (``--scheduler tcp://HOST:PORT``) or a
     ``LocalCluster`` of worker processes bound to 127.0.0.1.
 
+A worker of the ``process`` engine ends as soon as the process that
+started it is gone, even mid-run (``kill -9`` of the driver leaves no
+workers behind): it holds the reading end of a pipe whose only writing end
+the driver holds, and a watchdog thread waits for that end to close.
+
 Every engine takes a function and an iterable of tasks and yields
 ``(task, result, error)`` as runs finish, in whatever order they finish,
 keeping only a few tasks in flight so that nothing piles up in memory. An
@@ -20,15 +25,23 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import re
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from multiprocessing.connection import Connection
 from typing import Any
 
 from .errors import GovsimError
 
-__all__ = ["ENGINES", "run_tasks", "default_workers", "dask_available"]
+__all__ = ["ENGINES", "CONNECT_TIMEOUT", "run_tasks", "check_engine", "default_workers",
+           "dask_available"]
 
 ENGINES: tuple[str, ...] = ("serial", "process", "dask")
+#: Seconds to wait for an existing Dask scheduler to answer before giving up.
+CONNECT_TIMEOUT = 5.0
+#: What ``--scheduler`` accepts: [PROTOCOL://]HOST:PORT, the host a name, IPv4 or [IPv6].
+_ADDRESS = re.compile(r"(?:(?:tcp|tls|ws|wss|ucx)://)?(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9_.-]+):(\d{1,5})")
 
 Outcome = tuple[Any, Any, BaseException | None]
 
@@ -49,16 +62,31 @@ def dask_available() -> bool:
     return True
 
 
+def check_engine(engine: str, workers: int | None = None, scheduler: str | None = None) -> None:
+    """Refuse an unknown engine, a worker count below 1 or a malformed scheduler address.
+
+    Called before a sweep writes anything; whether the scheduler answers is
+    known only when the sweep connects to it.
+    """
+    if engine not in ENGINES:
+        raise GovsimError(f"--engine must be one of {', '.join(ENGINES)}, got {engine!r}")
+    if workers is not None and workers < 1:
+        raise GovsimError(f"--workers must be at least 1, got {workers}")
+    if scheduler is None:
+        return
+    if engine != "dask":
+        raise GovsimError("--scheduler is for --engine dask only")
+    match = _ADDRESS.fullmatch(scheduler)
+    if match is None or not 1 <= int(match.group(1)) <= 65535:
+        raise GovsimError(f"--scheduler must be a Dask scheduler address such as "
+                          f"tcp://HOST:PORT (port 1-65535), got {scheduler!r}")
+
+
 def run_tasks(function: Callable[[Any], Any], tasks: Iterable[Any], engine: str = "process",
               workers: int | None = None, scheduler: str | None = None) -> Iterator[Outcome]:
     """Carry out ``function(task)`` for every task; yield outcomes as they finish."""
-    if engine not in ENGINES:
-        raise GovsimError(f"--engine must be one of {', '.join(ENGINES)}, got {engine!r}")
+    check_engine(engine, workers, scheduler)
     workers = workers or default_workers()
-    if workers < 1:
-        raise GovsimError(f"--workers must be at least 1, got {workers}")
-    if scheduler and engine != "dask":
-        raise GovsimError("--scheduler is for --engine dask only")
     if engine == "serial":
         return _serial(function, tasks)
     if engine == "process":
@@ -78,7 +106,11 @@ def _process(function, tasks, workers: int) -> Iterator[Outcome]:
     context = _context(function)
     pending: dict[Any, Any] = {}
     todo = iter(tasks)
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+    # the driver keeps the only writing end: when it dies, however, the workers see it close
+    lifeline, keep = context.Pipe(duplex=False)
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context,
+                               initializer=_watch_driver, initargs=(lifeline,))
+    with lifeline, keep, pool:
         try:
             for task in _take(todo, 2 * workers):
                 pending[pool.submit(function, task)] = task
@@ -93,6 +125,23 @@ def _process(function, tasks, workers: int) -> Iterator[Outcome]:
         finally:
             for future in pending:
                 future.cancel()
+
+
+def _watch_driver(lifeline: Connection) -> None:
+    """In a worker: end this process as soon as the driver's end of ``lifeline`` closes.
+
+    The driver never writes; the watchdog's wait returns only when the
+    driver has gone (killed, crashed or finished), and then the worker goes
+    too, even in the middle of a run (its result would have nowhere to go).
+    """
+    def watch() -> None:
+        try:
+            lifeline.recv()
+        except (EOFError, OSError):
+            pass
+        os._exit(1)
+
+    threading.Thread(target=watch, name="govsim-driver-watchdog", daemon=True).start()
 
 
 def _context(function) -> multiprocessing.context.BaseContext:
@@ -123,7 +172,7 @@ def _dask(function, tasks, workers: int, scheduler: str | None) -> Iterator[Outc
         cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
                                host="127.0.0.1", dashboard_address=None)
     try:
-        with Client(scheduler or cluster) as client:
+        with _client(Client, scheduler or cluster) as client:
             todo = iter(tasks)
             window = 2 * (workers if cluster else max(1, len(client.scheduler_info()["workers"])))
             pending = {}
@@ -147,6 +196,18 @@ def _dask(function, tasks, workers: int, scheduler: str | None) -> Iterator[Outc
     finally:
         if cluster is not None:
             cluster.close()
+
+
+def _client(client_class, address):
+    """A Dask client of ``address`` (a scheduler's address, or a ``LocalCluster``)."""
+    if not isinstance(address, str):
+        return client_class(address)
+    try:
+        return client_class(address, timeout=CONNECT_TIMEOUT)
+    except (OSError, TimeoutError) as exc:  # refused, unreachable, or no answer in time
+        raise GovsimError(f"cannot reach the Dask scheduler at {address} within "
+                          f"{CONNECT_TIMEOUT:g} s ({type(exc).__name__}); start it, check the "
+                          "address and port, or use --engine process") from None
 
 
 def _take(iterator: Iterator[Any], count: int) -> list[Any]:

@@ -9,8 +9,10 @@ sweep machinery (same engines, same resume), one replicate per point. Row
 random numbers), so a parameter that does nothing gets indices of exactly
 zero; the model's run-to-run noise still counts as variance no parameter
 explains.
-``scipy.stats.sobol_indices`` turns the evaluations into first-order and
-total indices, and its bootstrap gives their confidence intervals.
+The first-order and total indices are the estimators of
+``scipy.stats.sobol_indices`` (Saltelli et al. 2010), and a BCa bootstrap
+over the rows, drawn from a generator seeded by the run's seed, gives
+their confidence intervals.
 """
 
 from __future__ import annotations
@@ -19,11 +21,11 @@ import warnings
 
 import numpy as np
 import pandas as pd
-from scipy.stats import DegenerateDataWarning, qmc, sobol_indices
+from scipy.stats import DegenerateDataWarning, bootstrap, qmc
 
+from .config import validate_value
 from .design import Design
 from .errors import GovsimError
-from .config import validate_value
 from .parameters import PARAMETERS
 
 __all__ = ["saltelli_design", "sobol_table"]
@@ -79,27 +81,62 @@ def sobol_table(results: pd.DataFrame, metric: str, keys: tuple[str, ...], n: in
         bad = int((~np.isfinite(f)).sum())
         raise GovsimError(f"metric {metric!r} is undefined in {bad} of {expected} runs "
                           "(e.g. recovery_time without a shock); choose another --metric")
-    evaluations = {"f_A": f[:n][None, :], "f_B": f[n:2 * n][None, :],
-                   "f_AB": f[2 * n:].reshape(d, 1, n)}
-    rng = np.random.default_rng(seed)
-    result = sobol_indices(func=evaluations, n=n, rng=rng)
-    # a parameter that does nothing has indices of exactly zero in every resample;
-    # the interval of such a constant is undefined (0/0), and we report it as the value
-    with np.errstate(invalid="ignore", divide="ignore"), warnings.catch_warnings():
-        warnings.simplefilter("ignore", DegenerateDataWarning)
-        boot = result.bootstrap(confidence_level=confidence, n_resamples=resamples)
-    # one output: scipy returns 1-D arrays of length d
+    a, b, ab = f[:n], f[n:2 * n], f[2 * n:].reshape(d, n)
+    first, total = _indices(a, b, ab)
+    low, high = _bootstrap(a, b, ab, confidence, resamples, np.random.default_rng(seed))
     table = pd.DataFrame({
         "parameter": list(keys),
-        "first_order": np.ravel(result.first_order),
-        "first_order_low": np.ravel(boot.first_order.confidence_interval.low),
-        "first_order_high": np.ravel(boot.first_order.confidence_interval.high),
-        "total": np.ravel(result.total_order),
-        "total_low": np.ravel(boot.total_order.confidence_interval.low),
-        "total_high": np.ravel(boot.total_order.confidence_interval.high),
+        "first_order": first,
+        "first_order_low": low[0],
+        "first_order_high": high[0],
+        "total": total,
+        "total_low": low[1],
+        "total_high": high[1],
     })
     for name in ("first_order", "total"):
         for side in ("low", "high"):
             column = f"{name}_{side}"
             table[column] = table[column].fillna(table[name])
     return table
+
+
+def _indices(a: np.ndarray, b: np.ndarray, ab: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """First-order and total indices of one output from its values on ``A``, ``B``
+    (shape ``(n,)``) and every ``AB_i`` (``(d, n)``), as ``scipy.stats.sobol_indices``
+    computes them (which fails for a single parameter): centred on the mean of ``A``
+    and ``B``, and 0 where the output does not vary."""
+    centre = np.mean(np.concatenate([a, b]))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        first, total = _saltelli(a - centre, b - centre, ab - centre)
+    return np.where(np.isfinite(first), first, 0.0), np.where(np.isfinite(total), total, 0.0)
+
+
+def _saltelli(a: np.ndarray, b: np.ndarray, ab: np.ndarray) -> np.ndarray:
+    """Both indices as rows of a ``(2, d)`` array: the estimators of Saltelli et al.
+    (2010) that ``sobol_indices`` uses, for any number of rows (its jackknife drops one)."""
+    var = np.var(np.concatenate([a, b]))
+    first = np.mean(b * (ab - a), axis=-1) / var
+    total = 0.5 * np.mean((a - ab) ** 2, axis=-1) / var
+    return np.vstack([first, total])
+
+
+def _bootstrap(a: np.ndarray, b: np.ndarray, ab: np.ndarray, confidence: float, resamples: int,
+               rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """BCa bootstrap intervals of both indices, shape ``(2, d)`` each, over rows of the design.
+
+    As ``SobolResult.bootstrap`` does, but its resamples come from numpy's global
+    random state; these come from ``rng``, so the same seed gives the same intervals.
+    """
+    centre = np.mean(np.concatenate([a, b]))  # as sobol_indices centres, once
+    a, b, ab = a - centre, b - centre, ab - centre
+
+    def statistic(rows: np.ndarray) -> np.ndarray:
+        return _saltelli(a[rows], b[rows], ab[:, rows])
+
+    # a parameter that does nothing has indices of exactly zero in every resample;
+    # the interval of such a constant is undefined (0/0), and we report it as the value
+    with np.errstate(invalid="ignore", divide="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", DegenerateDataWarning)
+        boot = bootstrap((np.arange(a.size),), statistic, method="BCa", n_resamples=resamples,
+                         confidence_level=confidence, rng=rng)
+    return boot.confidence_interval.low, boot.confidence_interval.high

@@ -31,7 +31,7 @@ import platform
 import traceback
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -40,7 +40,7 @@ import pandas as pd
 from . import __version__
 from .config import Config, suggest
 from .design import Design
-from .engines import run_tasks
+from .engines import check_engine, run_tasks
 from .errors import OutputError, ParameterError
 from .metrics import METRICS
 from .output import atomic_write_text, write_csv, write_json
@@ -132,16 +132,41 @@ def _record_path(out: Path, run_id: int, error: bool = False) -> Path:
     return out / "runs" / f"run-{run_id:06d}{'.error' if error else ''}.json"
 
 
-def _completed(out: Path) -> set[int]:
-    done = set()
+def _read_json(path: Path) -> Any:
+    """A JSON file's content; ``ValueError`` (or ``OSError``) if it cannot be read."""
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def _run_records(out: Path, spec: SweepSpec) -> dict[int, dict[str, Any]]:
+    """The finished runs' records by run id; a damaged record is left out (computed again).
+
+    A record counts only if it is whole: the run id its file name gives, and
+    every field the results table takes, for this spec's design and metrics.
+    """
+    records = {}
     for path in (out / "runs").glob("run-*.json"):
         if path.name.endswith(".error.json"):
             continue
         try:
-            done.add(int(json.loads(path.read_text(encoding="utf-8"))["run_id"]))
-        except (ValueError, KeyError, OSError):
-            continue  # unreadable: compute it again
-    return done
+            run_id = int(path.name[len("run-"):-len(".json")])
+            record = _read_json(path)
+            whole = (record["run_id"] == run_id and run_id < spec.runs
+                     and set(spec.design.keys) <= set(record["parameters"])
+                     and set(spec.metrics) <= set(record["metrics"])
+                     and len(record["spawn_key"]) == 2
+                     and all(k in record for k in ("point", "replicate", "root_seed")))
+        except (ValueError, KeyError, TypeError, OSError):
+            whole = False  # truncated, hand-edited, unreadable: compute it again
+        if whole:
+            records[run_id] = record
+    return records
+
+
+def _damaged(path: Path, problem: str) -> OutputError:
+    return OutputError(
+        f"--resume: {path} is damaged ({problem}); it records which sweep the runs in "
+        f"{path.parent / 'runs'} belong to and cannot be rebuilt: restore it from a copy, "
+        "or start the sweep again with a new --out")
 
 
 def _open_directory(spec: SweepSpec, out: Path, resume: bool) -> dict[str, Any] | None:
@@ -154,7 +179,16 @@ def _open_directory(spec: SweepSpec, out: Path, resume: bool) -> dict[str, Any] 
                           "the sweep in it, or choose another --out (nothing is overwritten)")
     if not manifest_path.exists():
         raise OutputError(f"--resume: {out} is not a sweep directory (no manifest.json)")
-    earlier = json.loads(manifest_path.read_text(encoding="utf-8"))
+    try:
+        earlier = _read_json(manifest_path)
+    except ValueError as exc:  # truncated or edited by hand: JSONDecodeError, UnicodeDecodeError
+        raise _damaged(manifest_path, f"not valid JSON: {str(exc).splitlines()[0]}") from None
+    if not isinstance(earlier, dict):
+        raise _damaged(manifest_path, "not a JSON object")
+    for key, kind in (("spec_hash", str), ("spec", dict), ("sessions", list)):
+        if not isinstance(earlier.get(key), kind):
+            problem = "missing" if key not in earlier else f"not a JSON {kind.__name__}"
+            raise _damaged(manifest_path, f"its {key!r} is {problem}")
     if earlier.get("spec_hash") != spec.digest():
         old, new = earlier.get("spec", {}), spec.as_dict()
         changed = sorted(k for k in new if old.get(k) != new[k]) or ["the spec"]
@@ -184,6 +218,7 @@ def run_sweep(spec: SweepSpec, out: Path, *, engine: str = "process", workers: i
             import pyarrow  # noqa: F401
         except ImportError:
             raise OutputError("--format parquet needs pyarrow: pip install pyarrow") from None
+    check_engine(engine, workers, scheduler)  # a malformed --scheduler is refused before any file
     out = Path(out)
     earlier = _open_directory(spec, out, resume)
     (out / "runs").mkdir(parents=True, exist_ok=True)
@@ -193,7 +228,7 @@ def run_sweep(spec: SweepSpec, out: Path, *, engine: str = "process", workers: i
 
     session = {"started": _now(), "finished": None, "engine": engine, "workers": workers,
                "scheduler": scheduler, "command": command or []}
-    sessions = (earlier or {}).get("sessions", []) + [session]
+    sessions = [*(earlier or {}).get("sessions", []), session]
     manifest = {
         "govsim_version": __version__, "python": platform.python_version(),
         "spec_hash": spec.digest(), "spec": spec.as_dict(), "runs": spec.runs,
@@ -202,7 +237,7 @@ def run_sweep(spec: SweepSpec, out: Path, *, engine: str = "process", workers: i
     }
     write_json(out / "manifest.json", manifest)
 
-    done = _completed(out)
+    done = set(_run_records(out, spec))
     report = SweepReport(out, spec.runs, reused=len(done))
     todo = [r for r in range(spec.runs) if r not in done]
     failing = failing or {}
@@ -237,7 +272,7 @@ def run_sweep(spec: SweepSpec, out: Path, *, engine: str = "process", workers: i
 
 
 def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def _write_run(out: Path, spec: SweepSpec, task: RunTask, result: RunResult) -> None:
@@ -269,17 +304,19 @@ def _write_failures(out: Path) -> None:
     """``failures.jsonl`` from the runs that are failed now (a retried success drops out)."""
     lines = []
     for path in sorted((out / "runs").glob("run-*.error.json")):
-        lines.append(json.dumps(json.loads(path.read_text(encoding="utf-8"))))
+        try:
+            record = _read_json(path)
+        except (ValueError, OSError) as exc:  # damaged; the run is tried again on --resume
+            record = {"run_id": int(path.name[len("run-"):-len(".error.json")]),
+                      "error": f"damaged failure record {path.name}: {exc}"}
+        lines.append(json.dumps(record))
     atomic_write_text(out / "failures.jsonl", "".join(line + "\n" for line in lines))
 
 
 def write_results(out: Path, spec: SweepSpec, fmt: str = "csv") -> Path:
     """Gather the run records into one tidy table, sorted by run id."""
     rows = []
-    for path in (out / "runs").glob("run-*.json"):
-        if path.name.endswith(".error.json"):
-            continue
-        record = json.loads(path.read_text(encoding="utf-8"))
+    for record in _run_records(out, spec).values():
         rows.append({
             "run_id": record["run_id"], "point": record["point"], "replicate": record["replicate"],
             "root_seed": record["root_seed"],
@@ -290,6 +327,10 @@ def write_results(out: Path, spec: SweepSpec, fmt: str = "csv") -> Path:
                *spec.design.keys, *spec.metrics]
     frame = pd.DataFrame(rows, columns=columns).sort_values("run_id", kind="stable")
     frame = frame.reset_index(drop=True)
+    # an undefined metric is null in its JSON record: a column of only nulls would
+    # otherwise be objects (None), not float NaN, in results.parquet
+    metrics = list(spec.metrics)
+    frame[metrics] = frame[metrics].astype("float64")
     if fmt == "parquet":
         path = out / "results.parquet"
         tmp = path.with_name(f".{path.name}.tmp")

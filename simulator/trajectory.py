@@ -77,10 +77,48 @@ def simulate(twin, steps: int, *, start: np.ndarray | None = None, method: str =
         inside = (grid > a) & (grid <= b)
         # the whole steps inside this stretch, and its end (where the next one starts)
         when = np.union1d(grid[inside], [b])
-        sol = solve_ivp(twin.rhs, (a, b), x, method=method, t_eval=when, args=(twin.forcing(a),),
-                        rtol=rtol, atol=atol, **jac)
-        if not sol.success:
-            raise TwinError(f"the twin's solver stopped at step {sol.t[-1]:.1f}: {sol.message}")
+        sol = _solve(twin, (a, b), x, method, when, rtol, atol, jac)
         out[:, inside] = sol.y[:, np.isin(when, grid[inside])]
         x = sol.y[:, -1]
     return Trajectory(twin, grid, out)
+
+
+def _solve(twin, span: tuple[float, float], x: np.ndarray, method: str, when: np.ndarray,
+           rtol: float, atol: float, jac: dict[str, Any]) -> Any:
+    """One smooth stretch with ``solve_ivp``; a failure is a :class:`TwinError`."""
+    a, b = span
+    rates = twin.rhs(a, x, twin.forcing(a))
+    if not np.all(np.isfinite(rates)):
+        names = _stock_names(twin)
+        bad = ", ".join(names[j] for j in np.flatnonzero(~np.isfinite(rates))[:3])
+        raise TwinError(f"the twin's flows are not finite at step {a:g} ({bad}) "
+                        "with these settings")
+    try:
+        # an overflow means the stocks run away (a loop with too much gain for its
+        # delay diverges): raised here, and refused below, rather than warned about
+        with np.errstate(over="raise", invalid="raise", divide="raise"):
+            sol = solve_ivp(twin.rhs, span, x, method=method, t_eval=when,
+                            args=(twin.forcing(a),), rtol=rtol, atol=atol, **jac)
+    except FloatingPointError as exc:
+        raise TwinError(f"the twin's stocks grow without bound between steps {a:g} and {b:g} "
+                        f"with these settings ({exc}): the loop diverges") from exc
+    except (ValueError, ArithmeticError, np.linalg.LinAlgError) as exc:
+        raise TwinError(f"the twin's solver failed between steps {a:g} and {b:g} "
+                        f"with these settings: {exc}") from exc
+    if not sol.success:
+        # with t_eval, sol.t holds only the requested steps reached (maybe none)
+        reached = float(sol.t[-1]) if len(sol.t) else a
+        raise TwinError(f"the twin's solver stopped after step {reached:g} (solving from step "
+                        f"{a:g} to {b:g}): {sol.message}")
+    if not np.all(np.isfinite(sol.y)):
+        raise TwinError(f"the twin's stocks became infinite between steps {a:g} and {b:g} "
+                        "with these settings")
+    return sol
+
+
+def _stock_names(twin) -> list[str]:
+    """A name for every entry of the state (delay stages by their chain)."""
+    names = [f"stock {j}" for j in range(twin.size)]
+    for name, j in twin.index.items():
+        names[j] = name
+    return names

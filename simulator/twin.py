@@ -77,6 +77,12 @@ def _rate(share: float) -> float:
     return -np.log1p(-min(share, 1.0 - 1e-12))
 
 
+def _kept_share(lam: np.ndarray) -> np.ndarray:
+    """``lam e^-lam / (1 - e^-lam)`` = ``lam / (e^lam - 1)``, which is 1 at ``lam = 0``."""
+    small = lam < 1e-9
+    return np.where(small, 1.0 - 0.5 * lam, lam / np.expm1(np.where(small, 1.0, lam)))
+
+
 def _numbers(values: Mapping[str, Any]) -> SimpleNamespace:
     """Parameters as attributes (``p.society_need_rate``), numbers as floats.
 
@@ -208,7 +214,7 @@ class GovernanceTwin:
         x[i["alignment"]] = 1.0
         return x
 
-    def embed(self, other: "GovernanceTwin", state: np.ndarray) -> np.ndarray:
+    def embed(self, other: GovernanceTwin, state: np.ndarray) -> np.ndarray:
         """A state of this twin at rest where ``other``'s ``state`` is.
 
         Used to carry a fixed point across a change of parameters that
@@ -263,7 +269,7 @@ class GovernanceTwin:
         return still
 
     @staticmethod
-    def core(x: np.ndarray) -> "Core":
+    def core(x: np.ndarray) -> Core:
         """The core stocks of a state, by name, as plain floats."""
         return Core._make(x[:len(CORE)].tolist())
 
@@ -333,9 +339,12 @@ class GovernanceTwin:
         need_var = 0.0
         for count, match in zip(self.type_counts, self.match):
             c = math.exp(-(self.decay + p.levers_accommodation_effect * acc * match))
+            # pressure that never fades (no decay, no accommodation) has no stationary
+            # spread; need, a share in [0, 1], has at most 1/4, reached well before c = 1
+            c = min(c, 1.0 - 1e-6)
             pressure_var = count * c * c * self.arrival_var / (1.0 - c * c)
             need_var += r * r * pressure_var * (1 + b * c) / ((1 - b * b) * (1 - b * c))
-        return math.sqrt((measured + w * w * need_var + 1e-8))
+        return math.sqrt(measured + w * w * min(need_var, 0.25) + 1e-8)
 
     # -- the flows ------------------------------------------------------------------------
     def rhs(self, t: float, x: np.ndarray, forcing: float = 0.0) -> np.ndarray:
@@ -343,10 +352,20 @@ class GovernanceTwin:
         flows = self.flows(x)
         dx = flows["dx"]
         if forcing:
-            i = self.index
-            dx[i["trust"]] -= forcing if x[i["trust"]] > 0 else 0.0
-            dx[i["trust_anchor"]] -= forcing if x[i["trust_anchor"]] > 0 else 0.0
+            for j in (self.index["trust"], self.index["trust_anchor"]):
+                dx[j] -= forcing * self._still_falling(x[j])
         return dx
+
+    def _still_falling(self, trust: float) -> float:
+        """Share of the legitimacy fall that still lowers mean ``trust``.
+
+        Each agent's trust stops at 0, so the fall of the mean tapers off as
+        the mean nears 0 (over the trust spread, or 0.01 at least) rather
+        than stopping at once: a flow that switched off at a point would be
+        a jump the solver cannot step across.
+        """
+        width = max(self.p.society_trust_spread, 0.01)
+        return min(1.0, max(0.0, trust) / width)
 
     def flows(self, state: np.ndarray) -> dict[str, Any]:
         """Rates of change and the auxiliary quantities the series show.
@@ -368,8 +387,9 @@ class GovernanceTwin:
         # society: pressure, need, trust
         lam = self.decay + p.levers_accommodation_effect * acc * self.match
         pressure = x[0:2]
-        # exact equilibrium of the step map: P = arrivals keep / (1 - keep)
-        dx[0:2] += lam * (self.arrivals * np.exp(-lam) / -np.expm1(-lam) - pressure)
+        # exact equilibrium of the step map: P = arrivals keep / (1 - keep), keep = e^-lam;
+        # with no decay and no accommodation (lam = 0) pressure piles up at the arrival rate
+        dx[0:2] += self.arrivals * _kept_share(lam) - lam * pressure
         n, trust, anchor = s.need, s.trust, s.trust_anchor
         d[i["need"]] += (self.need_rate * (self._need_target(s.matched_pressure + s.unmatched_pressure) - n)
                          + p.shock_rate * p.shock_reach * max(0.0, min(p.shock_size, 1.0 - n)))

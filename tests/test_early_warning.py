@@ -41,10 +41,16 @@ import pytest
 
 from simulator import ParameterError, load_scenario
 from simulator.cli import main
-from simulator.early_warning import (EarlyWarning, detrend, early_warning, find_event,
-                                     kendall_trend, rolling_autocorrelation, rolling_variance)
+from simulator.early_warning import (
+    EarlyWarning,
+    detrend,
+    early_warning,
+    find_event,
+    kendall_trend,
+    rolling_autocorrelation,
+    rolling_variance,
+)
 from simulator.experiment import replicate_seeds, run_once
-
 
 # -- the indicators on processes whose answer is known ---------------------------------------
 

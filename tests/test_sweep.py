@@ -6,10 +6,10 @@ import signal
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import psutil
 import pytest
 
 from simulator import load_scenario
@@ -195,3 +195,110 @@ def test_sobol_sample_note_reaches_the_user(tmp_path, capsys):
     assert status == 0
     assert "rounded up to 4" in capsys.readouterr().out
     assert len(load_results(tmp_path / "s")) == 4
+
+
+@pytest.mark.parametrize("address", ["foo", "tcp://host", "tcp://127.0.0.1:99999", "http://x:80"])
+def test_a_malformed_scheduler_address_is_refused_before_anything_is_written(tmp_path, address):
+    from simulator.errors import GovsimError
+
+    with pytest.raises(GovsimError, match=r"--scheduler must be a Dask scheduler address such as tcp://HOST:PORT"):
+        run_sweep(spec(), tmp_path / "x", engine="dask", scheduler=address)
+    assert not (tmp_path / "x").exists()
+
+
+def test_an_unreachable_scheduler_is_one_line_after_a_short_wait(tmp_path, capsys):
+    import socket
+
+    from simulator.engines import CONNECT_TIMEOUT
+
+    with socket.socket() as probe:  # a loopback port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    started = time.monotonic()
+    status = main(["sweep", "baseline", "--vary", "plan.capacity=0.2,0.6", "--steps", "5",
+                   "--set", "society.agents=400", "--engine", "dask", "--no-plot",
+                   "--scheduler", f"tcp://127.0.0.1:{port}", "--out", str(tmp_path / "d")])
+    err = capsys.readouterr().err
+    assert status == 2 and err.count("\n") == 1, err
+    assert f"cannot reach the Dask scheduler at tcp://127.0.0.1:{port} within" in err
+    assert time.monotonic() - started < CONNECT_TIMEOUT + 20
+
+
+def test_a_damaged_manifest_is_named_with_what_to_do(serial, tmp_path):
+    import shutil
+
+    from simulator.errors import OutputError
+
+    out = tmp_path / "damaged"
+    shutil.copytree(serial, out)
+    manifest = out / "manifest.json"
+    text = manifest.read_text()
+    manifest.write_text(text[:len(text) // 2])  # truncated
+    with pytest.raises(OutputError, match=r"manifest.json is damaged \(not valid JSON.*new --out"):
+        run_sweep(spec(), out, engine="serial", resume=True)
+    record = json.loads(text)
+    del record["spec_hash"]
+    manifest.write_text(json.dumps(record))
+    with pytest.raises(OutputError, match=r"manifest.json is damaged \(its 'spec_hash' is missing\)"):
+        run_sweep(spec(), out, engine="serial", resume=True)
+
+
+def test_damaged_run_records_are_computed_again(serial, tmp_path):
+    import shutil
+
+    out = tmp_path / "records"
+    shutil.copytree(serial, out)
+    (out / "runs" / "run-000002.json").write_text('{"run_id": 2, "poi')  # truncated
+    record = json.loads((out / "runs" / "run-000005.json").read_text())
+    del record["metrics"]["need_late"]  # a key missing
+    (out / "runs" / "run-000005.json").write_text(json.dumps(record))
+    (out / "runs" / "run-000006.error.json").write_text("{")  # a damaged failure record
+    report = run_sweep(spec(), out, engine="serial", resume=True)
+    assert (report.computed, report.reused, report.failed) == (2, 6, [])
+    pd.testing.assert_frame_equal(load_results(out), load_results(serial))
+
+
+def test_undefined_metrics_stay_float_nan_in_parquet(tmp_path):
+    out = tmp_path / "nan"
+    run_sweep(spec(vary=("plan.capacity=0.2,0.6",)), out, engine="serial", fmt="parquet")
+    results = pd.read_parquet(out / "results.parquet")
+    # no shock in baseline: recovery_time is undefined in every run
+    assert results["recovery_time"].dtype == np.float64
+    assert results["recovery_time"].isna().all() and len(results) == 4
+
+
+def _descendants(pid: int) -> list[int]:
+    """Every process below ``pid``."""
+    return [p.pid for p in psutil.Process(pid).children(recursive=True)]
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return False
+
+
+def test_workers_end_when_their_driver_is_killed(tmp_path):
+    out = tmp_path / "orphans"
+    long = [sys.executable, "-m", "simulator", "sweep", "baseline", "--vary",
+            "plan.capacity=0.2:0.6:4", "--steps", "100000", "--set", "society.agents=2500",
+            "--no-plot", "--engine", "process", "--workers", "2", "--out", str(out)]
+    proc = subprocess.Popen(long, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 120
+        # the driver, its fork server and resource tracker, and two workers under the server
+        while len(below := _descendants(proc.pid)) < 4:
+            assert proc.poll() is None and time.monotonic() < deadline
+            time.sleep(0.2)
+        time.sleep(1.0)  # the workers are in the middle of their runs
+        below = _descendants(proc.pid)
+    finally:
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait()
+    deadline = time.monotonic() + 10
+    while (left := [p for p in below if _alive(p)]) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    for pid in left:  # clean up before failing
+        os.kill(pid, signal.SIGKILL)
+    assert not left, f"{len(left)} processes outlived their sweep driver"
