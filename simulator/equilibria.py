@@ -37,6 +37,7 @@ import numpy as np
 import pandas as pd
 from scipy import optimize
 
+from .delayed_feedback import DelayedFeedbackTwin
 from .trajectory import TwinError, make_twin, simulate
 
 __all__ = ["FixedPoint", "jacobian", "fixed_points", "scan", "boundaries", "with_value"]
@@ -157,11 +158,11 @@ def fixed_points(twin, starts: Sequence[np.ndarray] | None = None, tol: float = 
         x = start.copy()
         x[fixed] = fresh[fixed]  # constants and the structure: this scenario's own
 
-        def residual(part: np.ndarray) -> np.ndarray:
+        def residual(part: np.ndarray, x: np.ndarray = x) -> np.ndarray:
             x[moving] = part
             return twin.rhs(0.0, x)[moving]
 
-        def slope(part: np.ndarray) -> np.ndarray:
+        def slope(part: np.ndarray, x: np.ndarray = x) -> np.ndarray:
             x[moving] = part
             return jacobian(twin, x)[np.ix_(moving, moving)]
 
@@ -181,7 +182,7 @@ def fixed_points(twin, starts: Sequence[np.ndarray] | None = None, tol: float = 
 def with_value(values: Mapping[str, Any], key: str, value: float) -> dict[str, Any]:
     """``values`` with ``key`` set to ``value``; the twin takes delays as real numbers."""
     out = dict(values)
-    out[key] = int(round(value)) if key == "twin.stages" else value
+    out[key] = round(value) if key == "twin.stages" else value
     return out
 
 
@@ -256,15 +257,15 @@ def _follow(values, key, order, found, twins, every: int = 25) -> None:
     for n, value in enumerate(order):
         twin = twins.get(value) or make_twin(with_value(values, key, value))
         twins[value] = twin
-        if twin.form == "delayed_feedback":
+        if isinstance(twin, DelayedFeedbackTwin):
             if not found[value]:
                 found[value] = fixed_points(twin)
             continue
-        if base is None:
+        if base is None or first is None:
             base, first = _starts(twin), twin
         # a branch followed from the last value is next to its root: a short search
-        points = fixed_points(twin, [twin.embed(last, x) for x in previous],
-                              known=found[value], effort=40) if previous else []
+        points: list[FixedPoint] = fixed_points(twin, [twin.embed(last, x) for x in previous],
+                              known=found[value], effort=40) if previous and last is not None else []
         if n % every == 0 or not (points or found[value]):  # look afresh now and then
             points += fixed_points(twin, [twin.embed(first, x) for x in base],
                                    known=[*found[value], *points], effort=150)

@@ -57,7 +57,7 @@ def saltelli_design(ranges: list[tuple[str, float, float]], samples: int, seed: 
     for row in np.vstack(blocks):
         point = {}
         for key, v in zip(keys, row):
-            v = int(round(v)) if PARAMETERS[key].kind == "int" else float(v)
+            v = round(v) if PARAMETERS[key].kind == "int" else float(v)
             point[key] = validate_value(key, v)
         points.append(point)
     note = "; ".join(x for x in (note, f"{n} x ({d} + 2) = {n * (d + 2)} runs") if x)

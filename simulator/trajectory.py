@@ -7,6 +7,7 @@ those times separately, so that it never steps across a jump.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -71,7 +72,7 @@ def simulate(twin, steps: int, *, start: np.ndarray | None = None, method: str =
     jac = {"jac": twin.solver_jacobian} if method in ("BDF", "Radau", "LSODA") else {}
     out = np.empty((x.size, grid.size))
     out[:, 0] = x
-    for a, b in zip(cuts[:-1], cuts[1:]):
+    for a, b in itertools.pairwise(cuts):
         if a in shocks:
             x = twin.shock(x)
         inside = (grid > a) & (grid <= b)

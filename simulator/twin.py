@@ -63,10 +63,10 @@ from .meanfield import Population
 
 __all__ = ["GovernanceTwin"]
 
-CORE = ("matched_pressure", "unmatched_pressure", "need", "trust", "trust_anchor",
-        "expression", "participation", "removed", "tension", "trend", "integral",
-        "reserve", "fatigue", "capacity", "sharing", "alignment")
-Core = namedtuple("Core", CORE)
+Core = namedtuple("Core", ["matched_pressure", "unmatched_pressure", "need", "trust", "trust_anchor",
+                           "expression", "participation", "removed", "tension", "trend", "integral",
+                           "reserve", "fatigue", "capacity", "sharing", "alignment"])
+CORE: tuple[str, ...] = Core._fields
 _NO_PLAN = np.zeros(4)
 SENSED = ("expression", "need", "participation")
 QUEUED = ("accommodate", "constrain", "incentivise", "mobilise")
