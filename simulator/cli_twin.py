@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from . import __version__
+from .cli_common import resolve_scenario, run_memory
 from .delayed_feedback import DelayedFeedbackTwin
 from .design import LARGE_FLAG, LIMITS
 from .errors import GovsimError
@@ -52,9 +53,8 @@ def add_commands(sub) -> None:
 
 def _scenario(args):
     """The scenario the arguments name, as ``govsim run`` resolves it."""
-    from .cli import _resolve  # here, not at the top: cli imports this module
 
-    return _resolve(args)
+    return resolve_scenario(args)
 
 
 def _record(args, sc, started: datetime, **extra: Any) -> dict[str, Any]:
@@ -67,7 +67,6 @@ def _record(args, sc, started: datetime, **extra: Any) -> dict[str, Any]:
 
 # -- govsim twin ----------------------------------------------------------------------
 def _twin(args) -> int:
-    from .cli import _run_memory
     from .design import check_work
     from .output import RunDirectory, atomic_write_text, default_run_dir, write_csv, write_json
     from .trajectory import make_twin, simulate
@@ -88,7 +87,7 @@ def _twin(args) -> int:
     if args.compare:
         agents = sc.config["society.agents"]
         check_work("twin --compare", runs=args.compare, steps=sc.steps, agents=agents,
-                   memory=_run_memory(agents, sc.steps, runs=args.compare), large=args.large)
+                   memory=run_memory(agents, sc.steps, runs=args.compare), large=args.large)
     started = datetime.now(UTC)
     frame = simulate(twin, sc.steps).to_frame()
     out = args.out or default_run_dir(f"{sc.name}-twin")

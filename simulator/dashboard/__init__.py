@@ -1,7 +1,7 @@
 """The teaching dashboard: ``govsim demo`` in a browser, built on Mesa's SolaraViz.
 
-Modules: :mod:`.controls` (which parameters get a control, and the model a
-reset builds), :mod:`.charts` (chart and map specifications, plain data),
+Modules: :mod:`.look` (type sizes, chart size), :mod:`.controls` (which
+parameters get a control, and the model a reset builds), :mod:`.charts` (chart and map specifications, plain data),
 :mod:`.play` (the student as the Plan stage, and the score sheet),
 :mod:`.app` (the Solara pages) and :mod:`.server` (starting the server, and
 handing it the scenario).

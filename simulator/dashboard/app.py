@@ -9,8 +9,6 @@ share one.
 
 from __future__ import annotations
 
-import html
-
 import solara
 from mesa.visualization import SolaraViz
 from mesa.visualization.utils import update_counter
@@ -19,24 +17,11 @@ from ..narrate import describe_step
 from ..scenario import ABOUT_SECTIONS
 from .charts import FELT_AND_SEEN, LEVERS, MAP_QUANTITIES, district_map, district_values, line_chart
 from .controls import DashboardModel, model_params
+from .look import CHART, STYLE, Paragraph
+from .play_page import PlayPage
 from .server import demo_play, demo_scenario
 
 __all__ = ["Page"]
-
-# large type for a projector; the sidebar (controls) stays compact
-STYLE = """
-.v-application { font-size: 18px; }
-.v-card__title { font-size: 22px !important; }
-.v-card p { font-size: 18px; line-height: 1.45; }
-"""
-
-CHART = {"style": "height: 330px; width: 100%;"}
-
-
-def Paragraph(label: str, text: str) -> None:
-    """A paragraph with a bold lead-in (plain HTML: Markdown would fetch KaTeX styles)."""
-    solara.HTML(tag="p", unsafe_innerHTML=f"<b>{html.escape(label)}.</b> {html.escape(' '.join(text.split()))}")
-
 
 def About(model):
     """The scenario's question and about text."""
@@ -119,7 +104,6 @@ def Demo():
 @solara.component
 def Page():
     if demo_play():
-        from .play_page import PlayPage
         PlayPage()
     else:
         Demo()

@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING
 
 import solara
 
-from .app import CHART, STYLE, Paragraph
 from .charts import district_map, line_chart
+from .look import CHART, STYLE, Paragraph
 from .play import PLAY_STEPS, SCORE_COLUMNS, StudentPlanner, play_model, score_sheet
 from .server import demo_scenario
 
