@@ -223,7 +223,7 @@ def _run(args) -> int:
                 save_figure(early_warning_figure(series, warning, f"{sc.title}: early warning",
                                                  subtitle), folder / "early_warning.png")
         if args.animate:
-            from .plotting import save_animation
+            from .plotting_animation import save_animation
             save_animation(maps, series, f"{sc.title}: share expressing by district",
                            folder / "animation.gif")
     ew_files = "" if warning is None else ", early_warning.csv" + ("" if args.no_plot else ", early_warning.png")

@@ -248,7 +248,8 @@ def _sweep(args) -> int:
     spec = _batch_spec(args, sc, design)
     report, out = _start_batch(args, spec, "sweep")
     if not args.no_plot and report.computed + report.reused:
-        from .plotting import SWEEP_METRICS, save_figure, sweep_figure
+        from .plotting import save_figure
+        from .plotting_batch import SWEEP_METRICS, sweep_figure
         from .sweep import load_results
 
         metrics = list(args.metrics) or list(SWEEP_METRICS)
@@ -287,7 +288,8 @@ def _sensitivity(args) -> int:
     table = sobol_table(load_results(out), args.metric, design.keys, n, args.confidence, seed=seed)
     write_csv(out / "sensitivity.csv", table)
     if not args.no_plot:
-        from .plotting import save_figure, sensitivity_figure
+        from .plotting import save_figure
+        from .plotting_batch import sensitivity_figure
         save_figure(sensitivity_figure(table, args.metric, f"What drives {args.metric} in "
                                        f"{spec.scenario}? ({n} x ({len(design.keys)} + 2) runs)"),
                     out / "sensitivity.png")

@@ -31,9 +31,8 @@ from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-__all__ = ["COMPARE_PANELS", "DASHBOARD_COLUMNS", "OKABE_ITO", "SWEEP_METRICS", "compare_figure",
-           "dashboard_figure", "early_warning_figure", "plain_text", "save_animation", "save_figure",
-           "sensitivity_figure", "sweep_figure"]
+__all__ = ["COMPARE_PANELS", "DASHBOARD_COLUMNS", "OKABE_ITO", "compare_figure",
+           "dashboard_figure", "early_warning_figure", "plain_text", "save_figure", "close_figure"]
 
 #: The Okabe-Ito colour-blind-safe palette, by name.
 OKABE_ITO: dict[str, str] = {
@@ -153,7 +152,7 @@ def save_figure(fig: Figure, path: str | os.PathLike[str]) -> None:
         tmp.unlink(missing_ok=True)
         raise
     finally:
-        _close(fig)
+        close_figure(fig)
 
 
 #: The series ``compare_figure`` shows by default, with their panel titles.
@@ -165,7 +164,7 @@ COMPARE_PANELS: dict[str, str] = {
     "need": "Need",
     "cost": "Capacity spent per district",
 }
-_VARIANT_COLOURS = ("blue", "vermillion", "bluish_green", "orange", "reddish_purple",
+VARIANT_COLOURS = ("blue", "vermillion", "bluish_green", "orange", "reddish_purple",
                     "sky_blue", "black", "yellow")
 
 
@@ -190,7 +189,7 @@ def compare_figure(comparison, panels: dict[str, str] | None = None) -> Figure:
     axes = fig.subplots(rows, 2, sharex=True, squeeze=False).ravel()
     for ax, (column, title) in zip(axes, panels.items()):
         for i, variant in enumerate(comparison.series):
-            colour = _C[_VARIANT_COLOURS[i % len(_VARIANT_COLOURS)]]
+            colour = _C[VARIANT_COLOURS[i % len(VARIANT_COLOURS)]]
             band = comparison.band(variant, column)
             ax.fill_between(band["step"], band["low"], band["high"], color=colour, alpha=0.2,
                             linewidth=0, gid=f"{variant}:{column}:band")
@@ -204,101 +203,6 @@ def compare_figure(comparison, panels: dict[str, str] | None = None) -> Figure:
     for ax in axes[-2:]:
         ax.set_xlabel("time (steps)", fontsize=LABEL_SIZE)
     axes[0].legend(fontsize=LEGEND_SIZE, loc="best", framealpha=0.9)
-    return fig
-
-
-#: Metrics a sweep figure shows when the user chose none (at most four panels).
-SWEEP_METRICS: tuple[str, ...] = ("expression_late", "trust_late", "need_late", "collapsed")
-
-
-def sweep_figure(results: pd.DataFrame, keys: Sequence[str], metrics: Sequence[str],
-                 title: str) -> Figure | None:
-    """A sweep's results against its varied parameters.
-
-    One parameter: each metric against it, the mean over replicates as a
-    line and the range across replicates as a band. Two parameters: one
-    heatmap per metric (a phase diagram) on a factorial grid, or a scatter
-    coloured by the metric for sampled points. More: the first metric
-    against each parameter in turn. Returns ``None`` when nothing varies.
-    """
-    metrics = [m for m in metrics if m in results][:4]
-    if not keys or not metrics or results.empty:
-        return None
-    fig = Figure(figsize=FIGSIZE, layout="constrained")
-    FigureCanvasAgg(fig)
-    reps = int(results["replicate"].max()) + 1 if "replicate" in results else 1
-    fig.suptitle(f"{plain_text(title)} ({len(results)} runs, {reps} replicate{'s' if reps > 1 else ''} per point)",
-                 fontsize=TITLE_SIZE, fontweight="bold")
-    by_point = results.groupby("point")
-    if len(keys) == 1:
-        key = keys[0]
-        axes = fig.subplots((len(metrics) + 1) // 2, min(2, len(metrics)), squeeze=False).ravel()
-        for ax, metric, colour in zip(axes, metrics, _VARIANT_COLOURS):
-            table = by_point.agg(x=(key, "first"), mean=(metric, "mean"), low=(metric, "min"),
-                                 high=(metric, "max")).sort_values("x")
-            ax.fill_between(table["x"], table["low"], table["high"], color=_C[colour], alpha=0.2,
-                            linewidth=0, gid=f"{metric}:band")
-            ax.plot(table["x"], table["mean"], color=_C[colour], linewidth=LINE_WIDTH,
-                    marker="o", gid=metric, label="mean over replicates")
-            _sweep_axes(ax, key, metric)
-        axes[0].legend(fontsize=LEGEND_SIZE, loc="best", framealpha=0.9)
-        return fig
-    if len(keys) == 2:
-        x, y = keys
-        axes = fig.subplots((len(metrics) + 1) // 2, min(2, len(metrics)), squeeze=False).ravel()
-        means = by_point.agg(**{k: (k, "first") for k in keys}, **{m: (m, "mean") for m in metrics})
-        grid = means.pivot_table(index=y, columns=x, values=metrics[0], aggfunc="mean")
-        factorial = grid.notna().all().all() and grid.size == len(means)
-        for ax, metric in zip(axes, metrics):
-            if factorial:
-                table = means.pivot_table(index=y, columns=x, values=metric, aggfunc="mean")
-                (xs, xlabels), (ys, ylabels) = _positions(table.columns), _positions(table.index)
-                mesh = ax.pcolormesh(_edges(xs), _edges(ys), table.to_numpy(dtype=float),
-                                     cmap="cividis", gid=metric)
-                if xlabels:
-                    ax.set_xticks(xs, xlabels)
-                if ylabels:
-                    ax.set_yticks(ys, ylabels)
-            else:
-                mesh = ax.scatter(means[x], means[y], c=means[metric], cmap="cividis", s=60, gid=metric)
-            colourbar = fig.colorbar(mesh, ax=ax)
-            colourbar.set_label(f"{metric} (mean)", fontsize=LABEL_SIZE)
-            colourbar.ax.tick_params(labelsize=TICK_SIZE)
-            _sweep_axes(ax, x, y)
-            ax.grid(False)  # lines across a heatmap hide its cells
-            ax.set_title(metric, fontsize=PANEL_TITLE_SIZE, fontweight="bold", loc="left")
-        return fig
-    metric = metrics[0]
-    axes = fig.subplots((len(keys) + 1) // 2, 2, squeeze=False).ravel()
-    for ax, key in zip(axes, keys):
-        ax.scatter(results[key], results[metric], color=_C["blue"], s=30, alpha=0.7, gid=f"{metric}:{key}")
-        _sweep_axes(ax, key, metric)
-    for ax in axes[len(keys):]:
-        ax.set_visible(False)
-    return fig
-
-
-def sensitivity_figure(table: pd.DataFrame, metric: str, title: str) -> Figure:
-    """First-order and total Sobol' indices per parameter, with confidence intervals."""
-    fig = Figure(figsize=(12.0, 7.0), layout="constrained")
-    FigureCanvasAgg(fig)
-    ax = fig.subplots()
-    x = np.arange(len(table))
-    width = 0.38
-    for offset, name, colour, label in ((-width / 2, "first_order", "blue", "first order (alone)"),
-                                        (width / 2, "total", "vermillion", "total (with interactions)")):
-        values = table[name].to_numpy()
-        err = np.vstack([values - table[f"{name}_low"].to_numpy(),
-                         table[f"{name}_high"].to_numpy() - values]).clip(min=0)
-        ax.bar(x + offset, values, width, color=_C[colour], label=label, gid=name,
-               yerr=err, capsize=6, error_kw={"linewidth": 1.6})
-    ax.set_xticks(x, table["parameter"], fontsize=TICK_SIZE, rotation=15, ha="right")
-    ax.axhline(0, color="0.3", linewidth=0.8)
-    ax.set_ylabel(f"Sobol' index of {metric}", fontsize=LABEL_SIZE)
-    ax.tick_params(labelsize=TICK_SIZE)
-    ax.grid(True, axis="y", color="0.85", linewidth=0.8)
-    ax.legend(fontsize=LEGEND_SIZE, framealpha=0.9)
-    fig.suptitle(plain_text(title), fontsize=TITLE_SIZE, fontweight="bold")
     return fig
 
 
@@ -365,85 +269,6 @@ def early_warning_figure(series: pd.DataFrame, warning, title: str, subtitle: st
     top.set_ylabel("level", fontsize=LABEL_SIZE)
     axes[-1].set_xlabel("time (steps)", fontsize=LABEL_SIZE)
     return fig
-
-
-def save_animation(maps: Sequence[np.ndarray], series: pd.DataFrame, title: str,
-                   path: str | os.PathLike[str], quantity: str = "expression",
-                   max_frames: int = 80, fps: int = 8) -> int:
-    """An animated GIF: the district map beside the series up to that step.
-
-    ``maps[t]`` is the k x k grid of district values at step ``t`` (district
-    aggregates only). At most ``max_frames`` evenly spaced steps are drawn.
-    Written atomically; returns the number of frames.
-    """
-    from matplotlib.animation import FuncAnimation, PillowWriter
-
-    steps = np.unique(np.linspace(0, len(maps) - 1, min(max_frames, len(maps))).round().astype(int))
-    fig = Figure(figsize=(11.0, 4.6), dpi=80)
-    FigureCanvasAgg(fig)
-    fig.suptitle(plain_text(title), fontsize=PANEL_TITLE_SIZE, fontweight="bold")
-    left = fig.add_axes((0.03, 0.08, 0.33, 0.78))
-    right = fig.add_axes((0.47, 0.14, 0.5, 0.72))
-    image = left.imshow(maps[0], cmap="cividis", vmin=0.0, vmax=1.0)
-    left.set_xticks([])
-    left.set_yticks([])
-    colourbar = fig.colorbar(image, ax=left, fraction=0.046)
-    colourbar.set_label(f"{quantity} by district", fontsize=LABEL_SIZE - 2)
-    lines = {}
-    for column, label, colour in (("latent", "would express (latent)", "reddish_purple"),
-                                  ("expression", "expressing (true)", "vermillion"),
-                                  ("observed_expression", "as the loop sees it", "blue")):
-        lines[column], = right.plot([], [], color=_C[colour], linewidth=LINE_WIDTH, label=label)
-    right.set_xlim(0, max(1, int(series["step"].iloc[-1])))
-    right.set_ylim(0, max(0.05, float(series[["latent", "expression"]].to_numpy().max()) * 1.1))
-    right.set_xlabel("time (steps)", fontsize=LABEL_SIZE - 2)
-    right.legend(fontsize=LEGEND_SIZE - 2, loc="upper left")
-    right.grid(True, color="0.85", linewidth=0.8)
-    marker = left.set_title("", fontsize=LABEL_SIZE)
-
-    def draw(t: int):
-        image.set_data(maps[t])
-        marker.set_text(f"step {t}")
-        for column, line in lines.items():
-            line.set_data(series["step"].iloc[:t + 1], series[column].iloc[:t + 1])
-        return [image, marker, *lines.values()]
-
-    animation = FuncAnimation(fig, draw, frames=steps, blit=False)
-    path = Path(path)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.gif")
-    try:
-        animation.save(tmp, writer=PillowWriter(fps=fps))
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    finally:
-        _close(fig)
-    return len(steps)
-
-
-def _sweep_axes(ax: Axes, xlabel: str, ylabel: str) -> None:
-    ax.set_xlabel(xlabel, fontsize=LABEL_SIZE)
-    ax.set_ylabel(ylabel, fontsize=LABEL_SIZE)
-    ax.tick_params(labelsize=TICK_SIZE)
-    ax.grid(True, color="0.85", linewidth=0.8)
-
-
-def _positions(values) -> tuple[np.ndarray, list[str] | None]:
-    """Numbers for an axis, and tick labels when the values are words (e.g. a policy)."""
-    try:
-        return np.asarray(values, dtype=float), None
-    except (TypeError, ValueError):
-        return np.arange(len(values), dtype=float), [str(v) for v in values]
-
-
-def _edges(centres) -> np.ndarray:
-    """Cell edges around sorted cell centres (for a heatmap of a factorial grid)."""
-    c = np.asarray(centres, dtype=float)
-    if c.size == 1:
-        return np.array([c[0] - 0.5, c[0] + 0.5])
-    mid = (c[1:] + c[:-1]) / 2
-    return np.concatenate([[2 * c[0] - mid[0]], mid, [2 * c[-1] - mid[-1]]])
 
 
 # -- the panels -----------------------------------------------------------------------------
@@ -580,6 +405,6 @@ def _runs(step: np.ndarray, flags: np.ndarray) -> Sequence[tuple[float, float]]:
     return [(float(step[a]), float(step[b])) for a, b in zip(starts, stops)]
 
 
-def _close(fig: Figure) -> None:
+def close_figure(fig: Figure) -> None:
     """Release a figure's drawing memory (no pyplot, so nothing global to forget)."""
     fig.clear()
