@@ -37,10 +37,10 @@ import time
 from pathlib import Path
 
 from simulator import load_scenario
-from simulator.design import factorial
-from simulator.engines import default_workers
-from simulator.sweep import SweepSpec, run_sweep
-from simulator.task import execute
+from simulator.experiments.design import factorial
+from simulator.experiments.engines import default_workers
+from simulator.experiments.sweep import SweepSpec, run_sweep
+from simulator.experiments.task import execute
 
 TARGET_SPEEDUP = 1.8
 TARGET_OVERHEAD_MS = 50.0

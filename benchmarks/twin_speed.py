@@ -20,9 +20,9 @@ import time
 
 import numpy as np
 
-from simulator.equilibria import scan
 from simulator.scenario import load_scenario
-from simulator.trajectory import make_twin, simulate
+from simulator.twin.equilibria import scan
+from simulator.twin.solve import make_twin, simulate
 
 
 def _timed(fn, repeat: int) -> float:

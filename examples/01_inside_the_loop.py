@@ -17,7 +17,7 @@ from _lesson import Output, main
 
 from simulator import GovernanceModel
 from simulator.narrate import describe_step
-from simulator.plotting import dashboard_figure
+from simulator.viz.figures import dashboard_figure
 
 
 def lesson(out: Output) -> None:

@@ -16,9 +16,9 @@ import sys
 from _lesson import Output, main
 
 from simulator import load_scenario
-from simulator.experiment import run_once
-from simulator.metrics import summarize
-from simulator.plotting import dashboard_figure
+from simulator.experiments.compare import run_once
+from simulator.experiments.metrics import summarize
+from simulator.viz.figures import dashboard_figure
 
 
 def lesson(out: Output) -> None:

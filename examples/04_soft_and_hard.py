@@ -17,8 +17,8 @@ import numpy as np
 from _lesson import Output, main
 
 from simulator import load_scenario
-from simulator.experiment import compare_variants
-from simulator.plotting import compare_figure
+from simulator.experiments.compare import compare_variants
+from simulator.viz.figures import compare_figure
 
 
 def lesson(out: Output) -> None:

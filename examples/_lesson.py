@@ -28,8 +28,8 @@ from pathlib import Path
 from matplotlib.figure import Figure
 
 from simulator.errors import GovsimError, OutputError, UsageError
-from simulator.output import missing_folders, remove_folders, write_json
-from simulator.plotting import save_figure
+from simulator.io.rundir import missing_folders, remove_folders, write_json
+from simulator.viz.figures import save_figure
 
 
 class Output:

@@ -21,7 +21,7 @@ from pathlib import Path
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from simulator.output import atomic_write_text
+from simulator.io.rundir import atomic_write_text
 
 HERE = Path(__file__).resolve().parent
 #: nbformat 4.5 is the first minor version with cell ids; pinned, so a newer nbformat changes nothing.
@@ -38,9 +38,9 @@ Work in pairs. Before each code cell, **write down your prediction**; then run i
     ("code", """%matplotlib inline
 from IPython.display import display
 from simulator import GovernanceModel, load_scenario
-from simulator.experiment import compare_variants, run_once
+from simulator.experiments.compare import compare_variants, run_once
 from simulator.narrate import describe_step
-from simulator.plotting import compare_figure, dashboard_figure"""),
+from simulator.viz.figures import compare_figure, dashboard_figure"""),
     ("md", """## 1. One step of the loop
 
 **Predict:** after ten steps, will the loop's picture of expression be higher or lower than the
@@ -81,8 +81,8 @@ here is synthetic and aggregate. **Predict before you run each cell.**"""),
 import numpy as np
 from IPython.display import display
 from simulator import load_scenario
-from simulator.experiment import compare_variants
-from simulator.plotting import compare_figure"""),
+from simulator.experiments.compare import compare_variants
+from simulator.viz.figures import compare_figure"""),
     ("md", """## 1. One budget, three mixes
 
 Two shocks hit most districts, at steps 40 and 200. **Predict:** which mix quiets the first shock

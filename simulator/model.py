@@ -50,19 +50,19 @@ from typing import Any
 import mesa
 import numpy as np
 
-from .analyze import Analyzer
-from .apparatus import Apparatus
 from .config import Config
-from .contracts import Assessment, Delivery, Plan
-from .execute import Executor
-from .grid import Grid
-from .knowledge import Knowledge, Record
-from .monitor import Monitor
-from .objectives import SelfConfiguring, SelfOptimizing, SelfProtecting
-from .plan import Planner
+from .loop.analyze import Analyzer
+from .loop.apparatus import Apparatus
+from .loop.contracts import Assessment, Delivery, Plan
+from .loop.execute import Executor
+from .loop.knowledge import Knowledge, Record
+from .loop.monitor import Monitor
+from .loop.plan import Planner
+from .loop.selfstar.objectives import SelfConfiguring, SelfOptimizing, SelfProtecting
 from .recorder import Recorder
 from .scenario import Scenario, load_scenario
-from .society import Society
+from .society.agents import Society
+from .society.grid import Grid
 
 __all__ = ["GovernanceModel"]
 

@@ -16,11 +16,11 @@ import numpy as np
 import pytest
 
 from simulator.config import Config
-from simulator.contracts import Assessment, Delivery, DistrictState, Observation
-from simulator.grid import Grid
-from simulator.knowledge import Settings
+from simulator.loop.contracts import Assessment, Delivery, DistrictState, Observation
+from simulator.loop.knowledge import Settings
 from simulator.model import GovernanceModel
-from simulator.society import Society
+from simulator.society.agents import Society
+from simulator.society.grid import Grid
 
 #: A small society for model runs: 900 agents on a 30 x 30 grid, 8 x 8 districts.
 SMALL = {"society.agents": 900}

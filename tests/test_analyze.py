@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from simulator.analyze import Analyzer
+from simulator.loop.analyze import Analyzer
 
 D = 10
 

@@ -3,7 +3,7 @@
 import numpy as np
 from PIL import Image
 
-from simulator.cli import main
+from simulator.cli.main import main
 
 
 def test_animation_has_frames_that_change(tmp_path, capsys):

@@ -4,8 +4,8 @@ import mesa
 import numpy as np
 import pytest
 
-from simulator.apparatus import Agency, Apparatus
-from simulator.contracts import Delivery
+from simulator.loop.apparatus import Agency, Apparatus
+from simulator.loop.contracts import Delivery
 from simulator.model import GovernanceModel
 
 

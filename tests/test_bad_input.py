@@ -18,10 +18,10 @@ from pathlib import Path
 
 import pytest
 
-import simulator.sweep
-from simulator.cli import main
-from simulator.design import LIMITS, check_work
+import simulator.experiments.sweep
+from simulator.cli.main import main
 from simulator.errors import GovsimError, LimitError
+from simulator.experiments.design import LIMITS, check_work
 from simulator.parameters import PARAMETERS
 
 #: A tiny society: 50 agents in 2 x 2 districts.
@@ -117,7 +117,7 @@ def test_a_scenario_name_that_is_no_safe_folder_name_is_refused(command, label, 
 
 @pytest.mark.parametrize("name", ["../../x", "/", "a\x00b", "/abs/path", "." * 3, "n" * 300])
 def test_the_default_folder_stays_inside_runs_whatever_the_name(name, cwd):
-    from simulator.output import default_run_dir
+    from simulator.io.rundir import default_run_dir
 
     folder = default_run_dir(name)
     assert folder.parent == Path("runs")
@@ -319,7 +319,7 @@ def test_the_bounds_admit_every_shipped_scenario_and_documented_command():
 def test_a_refused_sweep_leaves_no_folder_and_the_corrected_one_runs(cwd, capsys, monkeypatch):
     base = ["sweep", "baseline", "--out", "s", *TAILS["sweep"]]
     with monkeypatch.context() as mp:  # refused before the sweep (and its folder) starts
-        mp.setattr(simulator.sweep, "run_sweep", lambda *a, **k: pytest.fail("sweep started"))
+        mp.setattr(simulator.experiments.sweep, "run_sweep", lambda *a, **k: pytest.fail("sweep started"))
         line = refused([*base, "--scheduler", "tcp://127.0.0.1:1"], capsys, cwd)
     assert "--scheduler is for --engine dask only" in line
     assert main(base) == 0
@@ -331,7 +331,7 @@ def test_a_sweep_that_fails_before_any_run_removes_what_it_created(out, cwd, cap
     def engine_refuses(*args, **kwargs):
         raise GovsimError("the engine refused")
 
-    monkeypatch.setattr(simulator.sweep, "run_tasks", engine_refuses)
+    monkeypatch.setattr(simulator.experiments.sweep, "run_tasks", engine_refuses)
     line = refused(["sweep", "baseline", *TAILS["sweep"], *out], capsys, cwd)
     assert "the engine refused" in line
 
@@ -340,7 +340,7 @@ def test_a_sweep_that_cannot_write_mid_way_is_one_line(cwd, capsys, monkeypatch)
     def disk_full(*args, **kwargs):
         raise OSError(28, "No space left on device", "s/runs/run-000000.json")
 
-    monkeypatch.setattr(simulator.sweep, "run_tasks", disk_full)
+    monkeypatch.setattr(simulator.experiments.sweep, "run_tasks", disk_full)
     line = refused(["sweep", "baseline", *TAILS["sweep"], "--out", "s"], capsys, cwd)
     assert "No space left on device" in line and "run-000000.json" in line
 

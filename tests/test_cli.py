@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from simulator import SERIES, scenario_names
-from simulator.cli import main
+from simulator.cli.main import main
 from simulator.parameters import PARAMETERS
 
 REQUIRED_COLUMNS = (

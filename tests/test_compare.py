@@ -7,9 +7,9 @@ import pandas as pd
 import pytest
 
 from simulator import load_scenario
-from simulator.cli import main
-from simulator.experiment import compare_variants, run_once
-from simulator.plotting import compare_figure
+from simulator.cli.main import main
+from simulator.experiments.compare import compare_variants, run_once
+from simulator.viz.figures import compare_figure
 
 SMALL = {"society.agents": 900, "society.districts_per_side": 4}
 

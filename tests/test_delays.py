@@ -10,9 +10,9 @@ import pytest
 from scipy import stats
 from scipy.integrate import solve_ivp
 
-from simulator.delays import Chain
 from simulator.scenario import load_scenario
-from simulator.twin import GovernanceTwin
+from simulator.twin.delays import Chain
+from simulator.twin.stocks import GovernanceTwin
 
 
 def step_response(chain: Chain, size: int, inflow: np.ndarray, times: np.ndarray) -> np.ndarray:

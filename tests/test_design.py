@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from simulator.design import factorial, parse_range, parse_vary, sampled
 from simulator.errors import ParameterError
+from simulator.experiments.design import factorial, parse_range, parse_vary, sampled
 
 
 def test_vary_evenly_spaced_and_listed():

@@ -18,10 +18,10 @@ from pathlib import Path
 import pytest
 
 from simulator import SERIES, load_scenario, scenario_names
-from simulator.cli import _build_parser
+from simulator.cli.main import _build_parser
 from simulator.config import parse_override
 from simulator.errors import GovsimError
-from simulator.metrics import summarize
+from simulator.experiments.metrics import summarize
 from simulator.model import GovernanceModel
 from simulator.parameters import GROUPS, PARAMETERS
 

@@ -1,4 +1,4 @@
-"""Early-warning signals (simulator/early_warning.py) and ``govsim run --early-warning``.
+"""Early-warning signals (simulator/experiments/early_warning.py) and ``govsim run --early-warning``.
 
 The phenomenon tests ask whether the indicators anticipate the blind_spots
 cascade (10 seeds, 4..13; steps 50-149 before the shock at step 150; the
@@ -40,8 +40,9 @@ import pandas as pd
 import pytest
 
 from simulator import ParameterError, load_scenario
-from simulator.cli import main
-from simulator.early_warning import (
+from simulator.cli.main import main
+from simulator.experiments.compare import replicate_seeds, run_once
+from simulator.experiments.early_warning import (
     EarlyWarning,
     detrend,
     early_warning,
@@ -50,7 +51,6 @@ from simulator.early_warning import (
     rolling_autocorrelation,
     rolling_variance,
 )
-from simulator.experiment import replicate_seeds, run_once
 
 # -- the indicators on processes whose answer is known ---------------------------------------
 

@@ -5,10 +5,10 @@ import json
 import numpy as np
 import pytest
 
-from simulator.cli import main
-from simulator.equilibria import fixed_points, scan, with_value
+from simulator.cli.main import main
 from simulator.scenario import load_scenario
-from simulator.trajectory import make_twin, simulate
+from simulator.twin.equilibria import fixed_points, scan, with_value
+from simulator.twin.solve import make_twin, simulate
 
 #: Strong safety in numbers: the baseline society with contagion 5 has a
 #: quiet state and a state of open unrest.
@@ -146,8 +146,8 @@ def test_the_twin_predicts_the_agents_dominant_period():
     the period the agent model's long-delay runs show (measured: twin 55 steps,
     damping ratio 0.64 / 0.30 / 0.22 for short / medium / long; agents a median
     67 steps over 10 seeds; 67, 100, 67, 67 over these 4, median 67)."""
-    from simulator.experiment import compare_variants
-    from simulator.metrics import oscillation
+    from simulator.experiments.compare import compare_variants
+    from simulator.experiments.metrics import oscillation
 
     sc = load_scenario("delay_oscillation")
     ratios, periods = {}, {}

@@ -4,9 +4,9 @@ import mesa
 import numpy as np
 import pytest
 
-from simulator.apparatus import Apparatus
-from simulator.contracts import Plan
-from simulator.execute import Executor
+from simulator.loop.apparatus import Apparatus
+from simulator.loop.contracts import Plan
+from simulator.loop.execute import Executor
 
 D = 8
 ALIGNED = np.ones(D)

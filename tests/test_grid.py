@@ -1,6 +1,6 @@
 """Neighbourhood sums on the torus, tested against a plain reference.
 
-Every fast neighbourhood count in ``simulator.grid`` (shifted adds, a padded
+Every fast neighbourhood count in ``simulator.society.grid`` (shifted adds, a padded
 grid, flat adds that wrap a row into the next, wrap tables, window tables) is
 compared with ``scipy.ndimage.correlate(..., mode="wrap")`` and the matching
 footprint, on random grids of many shapes and radii.
@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import ndimage
 
-from simulator.grid import (
+from simulator.society.grid import (
     Grid,
     box_sum,
     cross_sum,

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from simulator.knowledge import Knowledge
+from simulator.loop.knowledge import Knowledge
 
 D = 16
 

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from simulator.monitor import Monitor
+from simulator.loop.monitor import Monitor
 
 D = 16
 

@@ -8,8 +8,8 @@ import dataclasses
 import numpy as np
 import pytest
 
-from simulator.knowledge import Knowledge, Record
-from simulator.objectives import SelfConfiguring, SelfOptimizing, SelfProtecting, self_healing
+from simulator.loop.knowledge import Knowledge, Record
+from simulator.loop.selfstar.objectives import SelfConfiguring, SelfOptimizing, SelfProtecting, self_healing
 
 D = 10
 

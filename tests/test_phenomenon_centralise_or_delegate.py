@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from simulator import load_scenario
-from simulator.experiment import compare_variants
+from simulator.experiments.compare import compare_variants
 
 SEEDS = 10
 

@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 
 from simulator import load_scenario
-from simulator.experiment import compare_variants, replicate_seeds, run_once
+from simulator.experiments.compare import compare_variants, replicate_seeds, run_once
 
 SEEDS = 10
 

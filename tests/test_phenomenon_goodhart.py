@@ -23,7 +23,7 @@ import numpy as np
 import pytest
 
 from simulator import load_scenario
-from simulator.experiment import compare_variants
+from simulator.experiments.compare import compare_variants
 
 SEEDS = 10
 LATE = 75  # the last quarter of the run

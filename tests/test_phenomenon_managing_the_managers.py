@@ -11,8 +11,8 @@ import numpy as np
 import pytest
 
 from simulator import load_scenario
-from simulator.contracts import LEVERS
-from simulator.experiment import compare_variants
+from simulator.experiments.compare import compare_variants
+from simulator.loop.contracts import LEVERS
 
 SEEDS = 10
 

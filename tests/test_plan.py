@@ -6,8 +6,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
+from simulator.loop.plan import POLICIES, Planner
 from simulator.parameters import PARAMETERS
-from simulator.plan import POLICIES, Planner
 
 K = 4
 D = K * K

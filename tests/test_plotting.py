@@ -1,4 +1,4 @@
-"""The dashboard figure and its atomic saving (simulator.plotting)."""
+"""The dashboard figure and its atomic saving (simulator.viz.figures)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from matplotlib.lines import Line2D
 from matplotlib.text import Text
 
 from simulator import GovernanceModel
-from simulator.plotting import OKABE_ITO, dashboard_figure, save_figure
+from simulator.viz.figures import OKABE_ITO, dashboard_figure, save_figure
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 #: Okabe & Ito (2008), "Color Universal Design", the eight colours in hex.

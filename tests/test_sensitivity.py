@@ -4,10 +4,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from simulator.cli import main
-from simulator.design import parse_range
+from simulator.cli.main import main
 from simulator.errors import GovsimError
-from simulator.sensitivity import saltelli_design, sobol_table
+from simulator.experiments.design import parse_range
+from simulator.experiments.sensitivity import saltelli_design, sobol_table
 
 
 def test_saltelli_design_blocks():

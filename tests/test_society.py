@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import ndimage
 
-from simulator.contracts import Delivery, DistrictState
+from simulator.loop.contracts import Delivery, DistrictState
 
 HIGH_GRIEVANCE = {"society.need_base": 0.8, "society.trust": 0.3}  # most agents would express
 SEEDS = range(3)

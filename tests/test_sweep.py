@@ -13,11 +13,11 @@ import psutil
 import pytest
 
 from simulator import load_scenario
-from simulator.cli import main
-from simulator.design import factorial, parse_vary
-from simulator.metrics import METRICS
-from simulator.sweep import SweepSpec, load_results, run_sweep
-from simulator.task import execute, seed_sequence
+from simulator.cli.main import main
+from simulator.experiments.design import factorial, parse_vary
+from simulator.experiments.metrics import METRICS
+from simulator.experiments.sweep import SweepSpec, load_results, run_sweep
+from simulator.experiments.task import execute, seed_sequence
 
 SMALL = {"society.agents": 900, "society.districts_per_side": 4}
 
@@ -209,7 +209,7 @@ def test_a_malformed_scheduler_address_is_refused_before_anything_is_written(tmp
 def test_an_unreachable_scheduler_is_one_line_after_a_short_wait(tmp_path, capsys):
     import socket
 
-    from simulator.engines import CONNECT_TIMEOUT
+    from simulator.experiments.engines import CONNECT_TIMEOUT
 
     with socket.socket() as probe:  # a loopback port nobody listens on
         probe.bind(("127.0.0.1", 0))

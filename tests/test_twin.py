@@ -5,11 +5,11 @@ import pytest
 
 from simulator import GovernanceModel
 from simulator.config import Config
-from simulator.delayed_feedback import critical_gain_delay
-from simulator.equilibria import boundaries, scan
 from simulator.scenario import load_scenario
-from simulator.trajectory import TwinError, make_twin, simulate
-from simulator.twin import GovernanceTwin
+from simulator.twin.delayed_feedback import critical_gain_delay
+from simulator.twin.equilibria import boundaries, scan
+from simulator.twin.solve import TwinError, make_twin, simulate
+from simulator.twin.stocks import GovernanceTwin
 
 #: A well-mixed society: no neighbour contagion, a population large enough
 #: that the mean of a few runs is close to the expectation.

@@ -12,7 +12,7 @@ from simulator.config import Config
 from simulator.errors import GovsimError, ParameterError
 from simulator.parameters import PARAMETERS
 from simulator.scenario import load_scenario
-from simulator.trajectory import TwinError, make_twin, simulate
+from simulator.twin.solve import TwinError, make_twin, simulate
 
 #: Steps solved per random parameter set: short, so that 40 sets take seconds.
 STEPS = 40

@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..plotting import OKABE_ITO as C
+from ..viz.figures import OKABE_ITO as C
 
 __all__ = ["MAP_QUANTITIES", "district_values", "district_map", "line_chart",
            "FELT_AND_SEEN", "LEVERS"]

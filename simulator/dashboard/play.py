@@ -15,11 +15,11 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..contracts import Assessment, Plan
-from ..knowledge import Settings
-from ..metrics import summarize
+from ..experiments.metrics import summarize
+from ..loop.contracts import Assessment, Plan
+from ..loop.knowledge import Settings
+from ..loop.plan import POLICIES
 from ..model import GovernanceModel
-from ..plan import POLICIES
 from ..scenario import Scenario
 
 __all__ = ["Allocation", "StudentPlanner", "play_model", "score_sheet", "PLAY_STEPS", "SCORE_COLUMNS"]
@@ -46,7 +46,7 @@ class Allocation:
 
 
 class StudentPlanner:
-    """Stands in for :class:`simulator.plan.Planner` and applies the student's allocation."""
+    """Stands in for :class:`simulator.loop.plan.Planner` and applies the student's allocation."""
 
     def __init__(self, config) -> None:
         self.config = config

@@ -1,0 +1,5 @@
+"""The ``govsim`` command: one module per group of commands."""
+
+from .main import main
+
+__all__ = ["main"]

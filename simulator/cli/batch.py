@@ -1,0 +1,302 @@
+"""The batch commands of ``govsim``: ``compare``, ``sweep`` and ``sensitivity``.
+
+Many runs of one scenario, through :mod:`.experiment` (compare) or :mod:`.sweep`
+(a design of points on an engine). Every argument is checked, and the work weighed
+against :data:`~simulator.experiments.design.LIMITS`, before any folder is created; a sweep that
+fails before any run finished removes what it created.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .. import __version__
+from ..errors import GovsimError, OutputError, UsageError
+from ..experiments.design import LARGE_FLAG, LIMITS, SAMPLERS, check_count, check_work
+from ..experiments.engines import ENGINES
+from ..experiments.sweep import FORMATS
+from ..scenario import Scenario
+from .common import LARGE_HELP, resolve_scenario, run_memory
+
+if TYPE_CHECKING:
+    from ..experiments.sweep import SweepSpec
+
+__all__ = ["add_commands", "HANDLERS"]
+
+
+def add_commands(sub) -> None:
+    """Add ``compare``, ``sweep`` and ``sensitivity`` to the subparsers ``sub``."""
+    compare = sub.add_parser("compare", help="run every variant of a scenario over several seeds, side by side")
+    compare.add_argument("scenario", help="scenario name or path to a .toml file")
+    compare.add_argument("--replicates", type=int, default=10, help="seeds per variant (default 10)")
+    compare.add_argument("--steps", type=int, help="number of steps (default: the scenario's)")
+    compare.add_argument("--seed", type=int, help="first seed (default: the scenario's)")
+    compare.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE",
+                         help="override a parameter in every variant (repeatable)")
+    compare.add_argument("--out", type=Path, help="output directory (default: runs/<scenario>-compare-<time>)")
+    compare.add_argument("--no-plot", action="store_true", help="skip compare.png")
+    compare.add_argument(LARGE_FLAG, action="store_true", help=LARGE_HELP)
+
+    sweep = sub.add_parser("sweep", help="run a scenario over a design of parameter points")
+    _common_batch_arguments(sweep)
+    sweep.add_argument("--vary", action="append", default=[], metavar="KEY=SPEC",
+                       help="full factorial: key=start:stop:num or key=v1,v2,... (repeatable)")
+    sweep.add_argument("--design", choices=SAMPLERS, help="a sampled design instead of --vary")
+    sweep.add_argument("--samples", type=int, help="points of a sampled design")
+    sweep.add_argument("--range", dest="ranges", action="append", default=[], metavar="KEY=LO:HI",
+                       help="range of a sampled parameter (repeatable)")
+    sweep.add_argument("--replicates", type=int, default=1, help="seeds per point (default 1)")
+    sweep.add_argument("--metric", dest="metrics", action="append", default=[],
+                       help="metric to keep (repeatable; default: all)")
+    sweep.add_argument("--format", choices=FORMATS, default="csv", help="results table format")
+    sweep.add_argument("--series", action="store_true", help="also keep every run's series")
+
+    sens = sub.add_parser("sensitivity", help="first-order and total Sobol' indices of one metric")
+    _common_batch_arguments(sens)
+    sens.add_argument("--range", dest="ranges", action="append", default=[], metavar="KEY=LO:HI",
+                      required=True, help="range of a parameter (repeatable)")
+    sens.add_argument("--samples", type=int, default=64,
+                      help="base samples N (a power of two; N x (parameters + 2) runs; default 64)")
+    sens.add_argument("--metric", required=True, help="the metric to explain, e.g. expression_late")
+    sens.add_argument("--confidence", type=float, default=0.95, help="bootstrap interval level")
+
+
+def _common_batch_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("scenario", help="scenario name or path to a .toml file")
+    p.add_argument("--out", type=Path, help="output directory (default: runs/<scenario>-<command>-<time>)")
+    p.add_argument("--steps", type=int, help="steps per run (default: the scenario's)")
+    p.add_argument("--seed", type=int, help="root seed (default: the scenario's)")
+    p.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE",
+                   help="fixed override for every run (repeatable)")
+    p.add_argument("--variant", help="apply one of the scenario's named variants")
+    p.add_argument("--engine", choices=ENGINES, default="process",
+                   help="serial, process (default: local processes) or dask")
+    p.add_argument("--workers", type=int, help="worker processes (default: the number of cores)")
+    p.add_argument("--scheduler", metavar="tcp://HOST:PORT",
+                   help="an existing Dask scheduler (with --engine dask)")
+    p.add_argument("--resume", action="store_true",
+                   help="finish an interrupted sweep in --out, reusing its finished runs")
+    p.add_argument("--no-plot", action="store_true", help="skip the figure")
+    p.add_argument(LARGE_FLAG, action="store_true", help=LARGE_HELP)
+
+
+def _compare(args) -> int:
+    from ..experiments.compare import compare_variants
+    from ..io.rundir import RunDirectory, atomic_write_text, default_run_dir, write_csv, write_json
+
+    if args.replicates < 1:
+        raise UsageError(f"--replicates must be an integer >= 1, got {args.replicates}")
+    args.variant = None
+    sc = resolve_scenario(args)
+    total = max(1, len(sc.variants)) * args.replicates
+    check_work("compare", runs=total, steps=sc.steps, agents=sc.config["society.agents"],
+               memory=run_memory(sc.config["society.agents"], sc.steps, runs=total),
+               large=args.large)
+    out = args.out or default_run_dir(f"{sc.name}-compare")
+    started = datetime.now(UTC)
+    bar = None
+    if sys.stderr.isatty():
+        from tqdm import tqdm
+        bar = tqdm(total=total, desc="runs", unit="run", leave=False)
+
+    def tick(variant: str, replicate: int) -> None:
+        if bar is not None:
+            bar.update()
+
+    with RunDirectory(out) as run_dir:
+        result = compare_variants(sc, args.replicates, progress=tick)
+        if bar:
+            bar.close()
+        folder = run_dir.staging
+        write_csv(folder / "metrics.csv", result.metrics())
+        table = result.table()
+        write_csv(folder / "table.csv", table)
+        atomic_write_text(folder / "scenario.toml", sc.to_toml())
+        write_json(folder / "summary.json", {
+            "scenario": sc.name, "variants": list(result.series), "seeds": list(result.seeds),
+            "steps": sc.steps, "govsim_version": __version__, "command": ["govsim", *args.argv],
+            "started": started.isoformat(timespec="seconds"),
+            "finished": datetime.now(UTC).isoformat(timespec="seconds"),
+            "python": platform.python_version(),
+            "variant_changes": sc.variants, "parameters": dict(sc.config),
+        })
+        if not args.no_plot:
+            from ..viz.figures import compare_figure, save_figure
+            save_figure(compare_figure(result), folder / "compare.png")
+    headline = ["expression_late", "trust_late", "need_late", "observability_gap_late",
+                "faults_mean", "collapsed", "cost_late"]
+    print(f"wrote {out}/ (metrics.csv, table.csv, summary.json, scenario.toml"
+          f"{'' if args.no_plot else ', compare.png'})")
+    shown = table[["variant", *[f"{h}_mean" for h in headline]]].copy()
+    shown.columns = ["variant", *headline]
+    print(f"means over {args.replicates} seeds:")
+    print(shown.to_string(index=False, float_format=lambda v: f"{v:.3f}"))
+    return 0
+
+
+# -- sweep and sensitivity --------------------------------------------------------------------
+def _batch_spec(args, sc: Scenario, design) -> SweepSpec:
+    from ..experiments.sweep import SweepSpec, check_metrics
+
+    return SweepSpec(scenario=sc.name, variant=sc.variant, base=dict(sc.config), steps=sc.steps,
+                     root_seed=sc.seed, replicates=args.replicates, design=design,
+                     metrics=check_metrics(args.metrics), keep_series=args.series)
+
+
+def _check_engine(args) -> None:
+    """Refuse engine options that cannot work together, before anything is created."""
+    if args.workers is not None:
+        if args.workers < 1:
+            raise UsageError(f"--workers must be an integer >= 1, got {args.workers}")
+        check_count("--workers", args.workers, LIMITS.workers, args.large)
+    if args.scheduler is not None and args.engine != "dask":
+        raise UsageError(f"--scheduler is for --engine dask only, got --engine {args.engine}")
+    if args.engine == "dask":
+        from ..experiments.engines import dask_available
+        if not dask_available():
+            raise UsageError("--engine dask needs Dask: pip install 'govsim[cluster]'; "
+                             "the default --engine process needs nothing")
+    if args.resume and args.out is None:
+        raise UsageError("--resume needs --out DIR, the folder of the sweep to finish")
+
+
+def _check_batch(args, sc: Scenario, design, kind: str) -> None:
+    """Weigh the runs of ``design`` against the bounds (before each point is validated)."""
+    agents = max(point.get("society.agents", sc.config["society.agents"])
+                 for point in design.points)
+    runs = len(design.points) * args.replicates
+    workers = min(runs, args.workers or os.cpu_count() or 1)  # each holds one run
+    check_work(kind, runs=runs, steps=sc.steps, agents=agents,
+               memory=workers * run_memory(agents, sc.steps), large=args.large)
+
+
+def _had_runs(out: Path) -> bool:
+    """Whether a sweep folder holds a finished run (then it is kept, for --resume)."""
+    return any((Path(out) / "runs").glob("run-*.json"))
+
+
+def _start_batch(args, spec, kind: str):
+    """Run the sweep of ``spec`` with a progress bar; return the report and directory.
+
+    If the sweep fails before any run finished, the folders it created go.
+    """
+    from ..experiments.sweep import run_sweep
+    from ..io.rundir import default_run_dir, missing_folders, os_problem, remove_folders
+
+    out = args.out or default_run_dir(f"{spec.scenario}-{kind}")
+    if spec.design.note:
+        print(f"note: {spec.design.note}")
+    bar = None
+    if sys.stderr.isatty():
+        from tqdm import tqdm
+        bar = tqdm(total=spec.runs, desc="runs", unit="run", smoothing=0.1)
+
+    def progress(done: int, total: int) -> None:
+        if bar is not None:
+            bar.n = done
+            bar.refresh()
+
+    made = missing_folders(out)
+    try:
+        report = run_sweep(spec, out, engine=args.engine, workers=args.workers,
+                           scheduler=args.scheduler, resume=args.resume,
+                           fmt=getattr(args, "format", "csv"),
+                           command=["govsim", *args.argv], progress=progress)
+    except (Exception, KeyboardInterrupt) as exc:
+        if bar is not None:
+            bar.close()
+        if made and not _had_runs(out):
+            remove_folders(made, with_contents=True)
+        if isinstance(exc, (OSError, ValueError)) and not isinstance(exc, GovsimError):
+            raise OutputError(f"cannot write the sweep in {out}: {os_problem(exc)}") from None
+        raise
+    if bar is not None:
+        bar.close()
+    print(f"wrote {out}/  {report.line()}")
+    if report.failed:
+        print(f"  {len(report.failed)} runs raised; see {out}/failures.jsonl")
+    return report, out
+
+
+def _sweep(args) -> int:
+    from ..experiments.design import factorial, parse_range, parse_vary, sampled
+
+    if args.replicates < 1:
+        raise UsageError(f"--replicates must be an integer >= 1, got {args.replicates}")
+    check_count("--replicates", args.replicates, LIMITS.runs, args.large)
+    _check_engine(args)
+    sc = resolve_scenario(args)
+    most = None if args.large else LIMITS.runs
+    if args.design:
+        if args.vary:
+            raise UsageError("use either --vary (factorial) or --design with --range, not both")
+        if args.samples is None:
+            raise UsageError(f"--design {args.design} needs --samples N")
+        design = sampled(args.design, args.samples, [parse_range(r) for r in args.ranges], sc.seed,
+                         most=most)
+    else:
+        if args.ranges or args.samples is not None:
+            raise UsageError("--range and --samples belong to a sampled design: add --design lhs|sobol|halton")
+        design = factorial([parse_vary(v, most=most) for v in args.vary], most=most)
+    _check_batch(args, sc, design, "sweep")
+    spec = _batch_spec(args, sc, design)
+    report, out = _start_batch(args, spec, "sweep")
+    if not args.no_plot and report.computed + report.reused:
+        from ..experiments.sweep import load_results
+        from ..viz.figures import save_figure
+        from ..viz.sweeps import SWEEP_METRICS, sweep_figure
+
+        metrics = list(args.metrics) or list(SWEEP_METRICS)
+        fig = sweep_figure(load_results(out), spec.design.keys, metrics, f"Sweep of {spec.scenario}")
+        if fig is not None:
+            save_figure(fig, out / "sweep.png")
+            print(f"  figure: {out}/sweep.png")
+    return 1 if report.interrupted else 0
+
+
+def _sensitivity(args) -> int:
+    from ..experiments.design import parse_range
+    from ..experiments.sensitivity import saltelli_design, sobol_table
+    from ..experiments.sweep import load_results
+    from ..io.rundir import write_csv
+
+    if not 0.5 <= args.confidence < 1:
+        raise UsageError(f"--confidence must be in [0.5, 1), got {args.confidence}")
+    args.replicates, args.series, args.format = 1, False, "csv"
+    args.metrics = [args.metric]
+    _check_engine(args)
+    sc = resolve_scenario(args)
+    seed = sc.seed
+    ranges = [parse_range(r) for r in args.ranges]
+    if args.samples < 2:
+        raise UsageError(f"--samples must be at least 2, got {args.samples}")
+    n = 1 << (args.samples - 1).bit_length()  # the power of two the design rounds up to
+    check_work("sensitivity", runs=n * (len(ranges) + 2), steps=sc.steps,
+               agents=sc.config["society.agents"], large=args.large)
+    design, n = saltelli_design(ranges, args.samples, seed)
+    _check_batch(args, sc, design, "sensitivity")
+    spec = _batch_spec(args, sc, design)
+    report, out = _start_batch(args, spec, "sensitivity")
+    if report.interrupted:
+        return 1
+    table = sobol_table(load_results(out), args.metric, design.keys, n, args.confidence, seed=seed)
+    write_csv(out / "sensitivity.csv", table)
+    if not args.no_plot:
+        from ..viz.figures import save_figure
+        from ..viz.sweeps import sensitivity_figure
+        save_figure(sensitivity_figure(table, args.metric, f"What drives {args.metric} in "
+                                       f"{spec.scenario}? ({n} x ({len(design.keys)} + 2) runs)"),
+                    out / "sensitivity.png")
+    print(f"Sobol' indices of {args.metric} ({args.confidence:.0%} bootstrap intervals):")
+    shown = table.copy()
+    print(shown.to_string(index=False, float_format=lambda v: f"{v:.3f}"))
+    return 0
+
+
+HANDLERS = {"compare": _compare, "sweep": _sweep, "sensitivity": _sensitivity}

@@ -1,0 +1,323 @@
+"""The ``govsim`` command line: the only modules that parse argv and print are ``cli*``.
+
+This module holds the parser, ``main`` and the commands ``list``, ``show NAME``,
+``run NAME|PATH`` and ``demo``; :mod:`.cli_batch` adds ``compare``, ``sweep`` and
+``sensitivity``, :mod:`.cli_twin` adds ``twin`` and ``equilibria``, and :mod:`.cli_common`
+holds what they share. Every error the user can fix, and every error of the file system,
+is reported as one line on stderr with exit status 2, never a traceback. Every argument is
+checked, and the work a command asks for is weighed against
+:data:`~simulator.experiments.design.LIMITS`, before any folder is created; a command that fails after
+that removes what it created.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import os
+import platform
+import sys
+import textwrap
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+
+from .. import __version__
+from ..errors import GovsimError, UsageError
+from ..experiments.design import LARGE_FLAG, LIMITS, check_work
+from ..parameters import PARAMETERS
+from ..scenario import ABOUT_SECTIONS, load_scenario, scenario_names
+from .batch import HANDLERS as BATCH_HANDLERS
+from .batch import add_commands as add_batch_commands
+from .common import LARGE_HELP, resolve_scenario, run_memory
+from .twin import HANDLERS as TWIN_HANDLERS
+from .twin import add_commands as add_twin_commands
+
+__all__ = ["main"]
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # one clear line instead of usage + exit
+        if len(message) > 300:  # e.g. an integer of thousands of digits
+            message = message[:200] + f"... ({len(message)} characters)"
+        raise UsageError(f"{message} (see `{self.prog} --help`)")
+
+
+@functools.cache  # built once: argparse reads, never changes, a parser while parsing
+def _build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="govsim", description=(
+        "An educational simulator of a generic governance feedback loop: a synthetic "
+        "society governed by a MAPE-K loop with four self-* objectives."), epilog=(
+        f"Commands that compute refuse work beyond generous bounds before they start "
+        f"(steps per run {LIMITS.steps:,}, runs {LIMITS.runs:,}, agent-steps "
+        f"{LIMITS.agent_steps:.0e}, twin steps {LIMITS.twin_steps:,}); add {LARGE_FLAG} "
+        "to do more on purpose. Errors are one line on stderr with exit status 2."))
+    parser.add_argument("--version", action="version", version=f"govsim {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    sub.add_parser("list", help="name and question of every scenario")
+
+    show = sub.add_parser("show", help="a scenario's about text and parameter table")
+    show.add_argument("scenario", help="scenario name or path to a .toml file")
+
+    run = sub.add_parser("run", help="run a scenario and write its series, summary and figure")
+    run.add_argument("scenario", help="scenario name or path to a .toml file")
+    run.add_argument("--steps", type=int, help="number of steps (default: the scenario's)")
+    run.add_argument("--seed", type=int, help="random seed (default: the scenario's)")
+    run.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE",
+                     help="override a parameter, e.g. --set plan.policy=pid (repeatable)")
+    run.add_argument("--variant", help="apply one of the scenario's named variants")
+    run.add_argument("--out", type=Path, help="output directory (default: runs/<scenario>-<time>)")
+    run.add_argument("--no-plot", action="store_true", help="skip dashboard.png")
+    run.add_argument(LARGE_FLAG, action="store_true", help=LARGE_HELP)
+    run.add_argument("--animate", action="store_true",
+                     help="also write animation.gif: the district map beside the series")
+    run.add_argument("--early-warning", action="store_true",
+                     help="also write early_warning.csv and early_warning.png: rolling variance and "
+                          "lag-1 autocorrelation of one series before its tipping point")
+    run.add_argument("--ew-series", default="observed_expression", metavar="NAME",
+                     help="series for --early-warning (default observed_expression)")
+    run.add_argument("--ew-window", type=int, metavar="W",
+                     help="rolling window in steps (default: half of the stretch before the event)")
+    run.add_argument("--ew-start", type=int, metavar="STEP",
+                     help="first step analysed (default: 50, or a quarter of the run if shorter)")
+    run.add_argument("--ew-event", type=int, metavar="STEP",
+                     help="step of the event (default: the first jump far above the earlier range)")
+    demo = sub.add_parser("demo", help="the teaching dashboard in a browser (prints its address)")
+    demo.add_argument("scenario", nargs="?", default="baseline", help="scenario name (default baseline)")
+    demo.add_argument("--port", type=int, default=8765, help="port (default 8765)")
+    demo.add_argument("--host", default="127.0.0.1",
+                      help="address to listen on (default 127.0.0.1: this computer only)")
+    demo.add_argument("--play", action="store_true",
+                      help="the student plays the Plan stage, step by step")
+
+    add_batch_commands(sub)
+    add_twin_commands(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of ``govsim``; returns the exit status."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    try:
+        args = _build_parser().parse_args(argv)
+        args.argv = argv
+        if "\x00" in str(getattr(args, "out", None) or ""):
+            raise UsageError("--out must not contain a NUL byte")
+        handlers = {"list": _list, "show": _show, "run": _run,
+                    "demo": _demo, **BATCH_HANDLERS, **TWIN_HANDLERS}
+        return handlers[args.command](args)
+    except GovsimError as exc:
+        return _fail(str(exc))
+    except OSError as exc:  # the file system refused something no check foresaw
+        from ..io.rundir import os_problem
+        return _fail(os_problem(exc))
+    except MemoryError:
+        return _fail(f"out of memory; ask for less work (the bounds {LARGE_FLAG} lifts are "
+                     "there to prevent this)")
+    except BrokenPipeError:  # e.g. `govsim show NAME | head`: the reader left
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 1
+    except KeyboardInterrupt:
+        print("govsim: interrupted; nothing was written", file=sys.stderr)
+        return 130
+
+
+def _fail(message: str) -> int:
+    """Print ``message`` as one line on stderr; return the exit status of a user error."""
+    print(f"govsim: error: {' '.join(message.split()) or 'failed'}", file=sys.stderr)
+    return 2
+
+
+# -- list and show ----------------------------------------------------------------
+def _list(args) -> int:
+    names = scenario_names()
+    width = max(len(n) for n in names)
+    for name in names:
+        print(f"{name:<{width}}  {load_scenario(name).question}")
+    return 0
+
+
+def _show(args) -> int:
+    sc = load_scenario(args.scenario)
+    print(f"{sc.title}  ({sc.name})")
+    print(f"Question: {sc.question}")
+    print(f"Runs {sc.steps} steps with seed {sc.seed}.\n")
+    for section in ABOUT_SECTIONS:
+        if section in sc.about:
+            print(section.replace("_", " ").upper())
+            print(textwrap.indent(textwrap.fill(" ".join(sc.about[section].split()), 78), "  "))
+            print()
+    if sc.variants:
+        print("VARIANTS")
+        for name, changes in sc.variants.items():
+            settings = ", ".join(f"{k}={v}" for k, v in changes.items())
+            print(f"  {name}: {sc.descriptions.get(name, '')} [{settings}]")
+        print()
+    print("PARAMETERS  (* = differs from the default)")
+    rows = [(("*" if sc.config[k] != p.default else " ") + k, _fmt(sc.config[k]), p.allowed(), p.meaning)
+            for k, p in PARAMETERS.items()]
+    kw = max(len(r[0]) for r in rows)
+    vw = max(len(r[1]) for r in rows)
+    for key, value, allowed, meaning in rows:
+        print(f"{key:<{kw}}  {value:<{vw}}  {meaning}  [{allowed}]")
+    return 0
+
+
+def _fmt(value) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
+
+
+# -- run ------------------------------------------------------------------------------
+def _run(args) -> int:
+    # imported here so that `govsim list` stays quick
+    from ..experiments.metrics import summarize
+    from ..io.rundir import RunDirectory, atomic_write_text, default_run_dir, write_csv, write_json
+    from ..model import GovernanceModel
+
+    sc = resolve_scenario(args)
+    _check_early_warning(args)
+    agents = sc.config["society.agents"]
+    maps = sc.config["society.districts_per_side"] ** 2 if args.animate else 0
+    check_work("run", steps=sc.steps, agents=agents,
+               memory=run_memory(agents, sc.steps, districts=maps), large=args.large)
+    out = args.out or default_run_dir(sc.name)
+    started = datetime.now(UTC)
+    with RunDirectory(out) as run_dir:
+        model = GovernanceModel(scenario=sc, seed=sc.seed)
+        maps = _advance(model, sc.steps, keep_maps=args.animate)
+        series = model.series()
+        summary = summarize(series)
+        warning = _early_warning(args, series) if args.early_warning else None
+        folder = run_dir.staging
+        write_csv(folder / "series.csv", series)
+        if warning is not None:
+            write_csv(folder / "early_warning.csv", warning.to_frame())
+        atomic_write_text(folder / "scenario.toml", sc.to_toml())
+        write_json(folder / "summary.json", {
+            "scenario": sc.name,
+            "variant": sc.variant,
+            "title": sc.title,
+            "seed": sc.seed,
+            "steps": sc.steps,
+            "govsim_version": __version__,
+            "command": ["govsim", *args.argv],
+            "started": started.isoformat(timespec="seconds"),
+            "finished": datetime.now(UTC).isoformat(timespec="seconds"),
+            "python": platform.python_version(),
+            "metrics": summary,
+            **({"early_warning": warning.summary()} if warning is not None else {}),
+            "parameters": dict(sc.config),
+        })
+        if not args.no_plot:
+            from ..viz.figures import dashboard_figure, save_figure
+            subtitle = f"seed {sc.seed}" + (f", variant {sc.variant}" if sc.variant else "")
+            save_figure(dashboard_figure(series, sc.title, subtitle), folder / "dashboard.png")
+            if warning is not None:
+                from ..viz.figures import early_warning_figure
+                save_figure(early_warning_figure(series, warning, f"{sc.title}: early warning",
+                                                 subtitle), folder / "early_warning.png")
+        if args.animate:
+            from ..viz.animation import save_animation
+            save_animation(maps, series, f"{sc.title}: share expressing by district",
+                           folder / "animation.gif")
+    ew_files = "" if warning is None else ", early_warning.csv" + ("" if args.no_plot else ", early_warning.png")
+    print(f"wrote {out}/ (series.csv, summary.json, scenario.toml"
+          f"{'' if args.no_plot else ', dashboard.png'}{', animation.gif' if args.animate else ''}"
+          f"{ew_files})")
+    print(f"  expression {summary['expression_late']:.3f}  trust {summary['trust_late']:.3f}  "
+          f"need {summary['need_late']:.3f}  faults/step {summary['faults_mean']:.1f}  "
+          f"collapsed {'yes' if summary['collapsed'] else 'no'}  (late-run means)")
+    if warning is not None:
+        before = f"the event at step {warning.event}" if warning.event_found != "none" else "the end (no event found)"
+        print(f"  early warning on {warning.series}, steps {warning.start}-{warning.event - 1} before {before}: "
+              f"Kendall tau of variance {warning.tau_variance:+.2f}, of lag-1 autocorrelation "
+              f"{warning.tau_autocorrelation:+.2f} (window {warning.window})")
+    return 0
+
+
+#: Series ``--ew-series`` accepts: every recorded series but the step counter.
+def _ew_series() -> list[str]:
+    from ..recorder import SERIES
+    return [name for name in SERIES if name != "step"]
+
+
+def _check_early_warning(args) -> None:
+    """Reject early-warning options that cannot work, before the run starts."""
+    given = [flag for flag, value in (("--ew-window", args.ew_window), ("--ew-start", args.ew_start),
+                                      ("--ew-event", args.ew_event)) if value is not None]
+    if args.ew_series != "observed_expression":
+        given.insert(0, "--ew-series")
+    if given and not args.early_warning:
+        raise UsageError(f"{', '.join(given)} only apply with --early-warning")
+    if args.early_warning and args.ew_series not in _ew_series():
+        raise UsageError(f"--ew-series must be one of {', '.join(_ew_series())}; got {args.ew_series!r}")
+
+
+def _early_warning(args, series):
+    """The early-warning indicators the ``--ew-*`` options ask for."""
+    from ..errors import ParameterError
+    from ..experiments.early_warning import early_warning
+
+    steps = series["step"].to_numpy()
+    start = args.ew_start if args.ew_start is not None else min(50, int(steps[-1]) // 4)
+    try:
+        return early_warning(series[args.ew_series].to_numpy(), series=args.ew_series, steps=steps,
+                             event=args.ew_event, start=start, window=args.ew_window)
+    except ParameterError as exc:
+        raise UsageError(f"--early-warning: {exc}") from None
+
+
+# -- demo ------------------------------------------------------------------------------------
+def _demo(args) -> int:
+    from ..dashboard import missing_viz
+
+    sc = load_scenario(args.scenario)  # a bad name fails here, before any server starts
+    if not 0 < args.port < 65536:
+        raise UsageError(f"--port must be in 1..65535, got {args.port}")
+    problem = missing_viz()
+    if problem:
+        raise UsageError(problem)
+    from ..dashboard.server import serve
+
+    if args.host not in ("127.0.0.1", "localhost", "::1"):
+        print(f"govsim: warning: listening on {args.host}: anyone who can reach this computer "
+              "on the network can open the dashboard", file=sys.stderr)
+    shown = "127.0.0.1" if args.host in ("0.0.0.0", "::") else args.host
+    print(f"govsim demo: {sc.title} ({sc.name}{', play the Plan stage' if args.play else ''}) "
+          f"at http://{shown}:{args.port}/  (Ctrl-C stops the server)", flush=True)
+    serve(sc, args.host, args.port, args.play)
+    return 0
+
+
+def _advance(model, steps: int, keep_maps: bool = False) -> list:
+    """Step the model, with a progress bar when a person is watching.
+
+    With ``keep_maps``, returns the share expressing per district (a k x k
+    grid) at every step, for the animation.
+    """
+    k = model.grid.k
+    maps = []
+
+    def snapshot() -> None:
+        if keep_maps:
+            maps.append(model.society.state.expression.reshape(k, k).copy())
+
+    snapshot()
+    watched = sys.stderr.isatty() and steps * model.society.n > 5_000_000
+    if not (keep_maps or watched):
+        model.run(steps)
+        return maps
+    ticks: Iterable[int] = range(steps)
+    if watched:
+        from tqdm import tqdm
+        ticks = tqdm(ticks, desc="steps", unit="step", leave=False)
+    for _ in ticks:
+        model.step()
+        snapshot()
+    return maps

@@ -1,0 +1,1 @@
+"""Files: atomic writes, run directories and the provenance record."""

@@ -1,0 +1,138 @@
+"""Plan: share a limited capacity budget across districts and levers.
+
+A *policy* turns the assessment into a demand for accommodation (soft: meet
+need at its source) and constraint (hard: raise the cost of expression) in
+each district:
+
+``none``
+    the loop watches but never acts;
+``threshold``
+    a fixed response in every district in fault, split by the lever mix;
+``pid``
+    proportional-integral-derivative control of each district's error;
+``balanced``
+    soft and hard together: a standing service of accommodation everywhere,
+    plus a proportional-integral response in which constraint is kept for
+    districts in fault.
+
+Self-healing decides *where* the response goes: on, every district's fault
+is repaired locally; off, the loop answers the system average with one
+uniform response. Structure decides how the budget is pooled: the centre can
+move capacity to where it is needed, local units only spend their own share;
+the plan records which share the centre decided, because Execute delivers
+that share later.
+Incentives to participate take a fixed share of the budget, spread evenly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+from ..config import Config
+from .contracts import Assessment, Plan
+from .knowledge import Settings
+from .selfstar.objectives import self_healing
+
+__all__ = ["Planner", "POLICIES"]
+
+POLICIES: tuple[str, ...] = ("none", "threshold", "pid", "balanced")
+
+
+class Planner:
+    """Apply the scenario's policy and fit the result to the budget."""
+
+    def __init__(self, config: Config, units_of: Callable[[int], np.ndarray]):
+        self.config = config
+        self._units_of = units_of  # granularity -> unit index of every district
+        self._integral: np.ndarray | None = None
+        self._previous: np.ndarray | None = None
+        self._zero: np.ndarray | None = None  # read-only zeros shared by idle plans
+
+    def plan(self, assessment: Assessment, settings: Settings, budget: float,
+             mobilise: np.ndarray) -> Plan:
+        """Return lever intensities per district for this step.
+
+        Parameters
+        ----------
+        assessment : Assessment
+            Analyze's view of the districts.
+        settings : Settings
+            Current gains, mix and structure from Knowledge.
+        budget : float
+            Capacity left for the levers this step (whole system).
+        mobilise : numpy.ndarray
+            Mobilisation per district released by self-protecting.
+        """
+        districts = assessment.tension.size
+        policy = self.config.plan.policy
+        cap = self.config.execute.max_intensity
+        if policy == "none":
+            if not np.any(mobilise):
+                # nothing to do: every lever is the same read-only zero array, so
+                # Execute can tell that nothing changed and skip its arithmetic
+                if self._zero is None or self._zero.size != districts:
+                    self._zero = np.zeros(districts)
+                    self._zero.flags.writeable = False
+                z = self._zero
+                return Plan(assessment.step, z, z, z, z, central=z)
+            zero = np.zeros(districts)
+            return Plan(assessment.step, zero, zero.copy(), zero.copy(),
+                        np.minimum(np.asarray(mobilise, float), cap))
+        accommodate, constrain = self._demand(policy, assessment, settings, budget / districts)
+        accommodate, constrain = self_healing(self.config.healing.enabled, accommodate, constrain)
+        lever_budget = budget * (1.0 - settings.incentive_share)
+        accommodate, constrain, central = self._fit(accommodate, constrain, lever_budget, settings)
+        incentivise = np.full(districts, min(cap, budget * settings.incentive_share / districts))
+        return Plan(
+            step=assessment.step,
+            accommodate=np.minimum(accommodate, cap),
+            constrain=np.minimum(constrain, cap),
+            incentivise=incentivise,
+            mobilise=np.minimum(np.asarray(mobilise, float), cap),
+            central=central,
+        )
+
+    def _demand(self, policy: str, a: Assessment, s: Settings, per_district: float):
+        p = self.config.plan
+        soft = s.soft_share
+        if policy == "threshold":
+            response = p.threshold_response * a.faults
+            return soft * response, (1.0 - soft) * response
+        error = a.error
+        if self._integral is None:
+            self._integral = np.zeros_like(error)
+            self._previous = error.copy()
+        # integral with anti-windup: it never stores more than it could spend
+        self._integral = np.clip(self._integral + error, -5.0, 5.0)
+        derivative = error - self._previous
+        self._previous = error.copy()
+        if policy == "pid":
+            response = np.maximum(0.0, s.gain * error + p.integral * self._integral
+                                  + p.derivative * derivative)
+            return soft * response, (1.0 - soft) * response
+        # balanced: standing soft service plus PI, constraint only where in fault
+        response = np.maximum(0.0, s.gain * error + p.integral * self._integral)
+        service = 0.5 * soft * per_district
+        return service + soft * response, (1.0 - soft) * response * a.faults
+
+    def _fit(self, accommodate, constrain, lever_budget: float, s: Settings):
+        """Scale demands to the budget: pooled by the centre, per unit locally.
+
+        The centre decides a share ``centralisation`` of the response and can
+        move the whole budget to where demand is; each local unit spends only
+        its own share of the budget. Returns both levers and, per district,
+        the share of them that the centre decided.
+        """
+        demand = accommodate + constrain
+        total = demand.sum()
+        central = 1.0 if total <= lever_budget else lever_budget / total
+        units = self._units_of(s.granularity)
+        unit_demand = np.bincount(units, weights=demand)
+        unit_budget = lever_budget * np.bincount(units) / demand.size
+        local = np.minimum(1.0, unit_budget / np.maximum(unit_demand, 1e-12))[units]
+        from_centre = s.centralisation * central
+        scale = from_centre + (1.0 - s.centralisation) * local
+        share = np.divide(from_centre, scale, out=np.zeros_like(scale), where=scale > 0)
+        return accommodate * scale, constrain * scale, share
