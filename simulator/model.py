@@ -53,8 +53,9 @@ import numpy as np
 from .config import Config
 from .loop.analyze import Analyzer
 from .loop.apparatus import Apparatus
+from .loop.capacity import lever_budget, overheads, spent
 from .loop.contracts import Assessment, Delivery, Plan
-from .loop.execute import Executor
+from .loop.execute import Executor, decision_delays
 from .loop.knowledge import Knowledge, Record
 from .loop.monitor import Monitor
 from .loop.plan import Planner
@@ -215,33 +216,23 @@ class GovernanceModel(mesa.Model):
         return self
 
     def _decision_delays(self, settings) -> tuple[int, int]:
-        """Steps until a local and a central decision take effect.
-
-        Every decision waits one step and the execution delay. The centre
-        adds ``structure.central_delay``; a local unit adds the part of it
-        that its size calls for: a unit spanning the whole grid is as slow
-        as the centre, a single district adds nothing.
-        """
         cfg = self.config
-        base = 1 + cfg.execute.delay
-        k = self.grid.k
-        unit = (settings.granularity - 1) / (k - 1) if k > 1 else 0.0
-        return base + round(unit * cfg.structure.central_delay), base + cfg.structure.central_delay
+        return decision_delays(cfg.execute.delay, cfg.structure.central_delay,
+                               settings.granularity, self.grid.k)
 
     # -- capacity accounting ------------------------------------------------------
     def _overheads(self, settings) -> float:
-        D = self.grid.districts
-        monitoring = self.config.monitor.cost * self.config.monitor.coverage * D
-        return monitoring + self.apparatus.oversight_cost(settings.centralisation, D)
+        c = self.config
+        return overheads(c.monitor.cost, c.monitor.coverage, c.apparatus.oversight_cost,
+                         settings.centralisation, self.grid.districts)
 
     def _lever_budget(self, settings) -> float:
-        """Capacity left for the levers after monitoring and oversight."""
-        return max(0.0, settings.capacity * self.grid.districts - self._overheads(settings))
+        return lever_budget(settings.capacity, self._overheads(settings), self.grid.districts)
 
     def _spent(self, settings) -> float:
         d = self.delivery
         levers = d.accommodate.sum() + d.constrain.sum() + d.incentivise.sum() + d.mobilise.sum()
-        return float((levers + self._overheads(settings)) / self.grid.districts)
+        return spent(levers, self._overheads(settings), self.grid.districts)
 
     # -- what the recorder sees ---------------------------------------------------
     def aggregates(self) -> dict[str, float]:

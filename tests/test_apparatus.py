@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 
 from simulator.loop.apparatus import Agency, Apparatus
+from simulator.loop.capacity import overheads
 from simulator.loop.contracts import Delivery
 from simulator.model import GovernanceModel
 
@@ -84,9 +85,9 @@ def test_one_step_of_oversight_follows_the_rule(make_config, make_grid, centrali
 
 
 def test_oversight_costs_capacity_with_centralisation(make_config, make_grid):
-    app, _, _ = apparatus(make_config, make_grid, **{"apparatus.oversight_cost": 0.05})
-    np.testing.assert_allclose(app.oversight_cost(0.0, 64), 0.0)
-    np.testing.assert_allclose(app.oversight_cost(0.5, 64), 0.05 * 0.5 * 64)
+    # monitoring at cost 0.1 and coverage 0.5 takes 0.05 per district, oversight the rest
+    assert overheads(0.1, 0.5, 0.05, 0.0, 64) == pytest.approx(0.1 * 0.5 * 64)
+    assert overheads(0.1, 0.5, 0.05, 0.5, 64) == pytest.approx(0.1 * 0.5 * 64 + 0.05 * 0.5 * 64)
 
 
 def test_alignment_stays_in_the_unit_interval(make_config, make_grid):

@@ -67,10 +67,6 @@ class Apparatus:
         values = self.alignment[self._staffed]
         return float(values.sum() / values.size)  # np.mean's number, without its overhead
 
-    def oversight_cost(self, centralisation: float, districts: int) -> float:
-        """Capacity that oversight uses this step (whole system)."""
-        return self.config.apparatus.oversight_cost * centralisation * districts
-
     def step(self, delivery: Delivery, centralisation: float) -> None:
         a = self.config.apparatus
         coercive = delivery.constrain + delivery.mobilise

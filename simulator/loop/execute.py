@@ -18,7 +18,22 @@ import numpy as np
 from ..config import Config
 from .contracts import Delivery, Plan
 
-__all__ = ["Executor"]
+__all__ = ["Executor", "decision_delays"]
+
+
+def decision_delays(execute_delay: int, central_delay: int, granularity: int,
+                    districts_per_side: int) -> tuple[int, int]:
+    """Steps until a local and a central decision take effect.
+
+    Every decision waits one step and the execution delay. The centre adds
+    ``central_delay``; a local unit adds the part of it that its size calls
+    for: a unit spanning the whole grid is as slow as the centre, a single
+    district adds nothing.
+    """
+    base = 1 + execute_delay
+    k = districts_per_side
+    unit = (granularity - 1) / (k - 1) if k > 1 else 0.0
+    return base + round(unit * central_delay), base + central_delay
 
 
 def _levers(plan: Plan | None) -> tuple:
