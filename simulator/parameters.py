@@ -8,7 +8,8 @@ in the package invents a parameter.
 
 The groups follow the loop: the synthetic ``society`` and its ``disturbance``
 and ``shock`` inputs; the lever effects (``levers``); the four MAPE stages
-(``monitor``, ``analyze``, ``plan``, ``execute``); the four self-* objectives
+(``monitor``, ``analyze``, ``plan``, ``execute``) and the shared ``knowledge``;
+the four self-* objectives
 (``healing``, ``protecting``, ``optimizing``, ``configuring``); the loop's
 ``structure``; the executing ``apparatus``; and the ``twin``, the
 system-dynamics version of the same loop, which the agent model ignores.
@@ -144,6 +145,7 @@ _DECLARED = [
     _p("analyze.fault_level", "float", 0.22, "Estimated tension above which a district is flagged as a fault.", 0.0, 1.0),
     _p("analyze.crisis_share", "float", 0.3, "Share of districts in fault at which a system-wide crisis is declared.", 0.0, 1.0),
     _p("analyze.horizon", "int", 0, "Steps ahead the trend is projected to act pre-emptively (0: purely reactive).", 0, 100),
+    _p("analyze.trend_smoothing", "float", 0.2, "Weight of the newest change of tension in the trend that the horizon projects (1: only the last change).", 0.0, 1.0),
     # --- Plan ----------------------------------------------------------------------
     _p("plan.policy", "choice", "balanced", "How the capacity budget is allocated across districts and levers.", choices=("none", "threshold", "pid", "balanced")),
     _p("plan.capacity", "float", 0.4, "Capacity budget per district per step, shared by all levers, monitoring and oversight.", 0.0, 5.0),
@@ -153,10 +155,15 @@ _DECLARED = [
     _p("plan.integral", "float", 0.1, "Integral gain of the pid policy.", 0.0, 10.0),
     _p("plan.derivative", "float", 0.0, "Derivative gain of the pid policy.", 0.0, 50.0),
     _p("plan.threshold_response", "float", 0.6, "Response intensity the threshold policy gives a district in fault.", 0.0, 5.0),
+    _p("plan.integral_limit", "float", 5.0, "Most error the integral of the pid and balanced policies stores, either way (anti-windup).", 0.0, 100.0),
+    _p("plan.service", "float", 0.5, "Share of its per-district budget the balanced policy offers everywhere as standing accommodation (times the lever mix).", 0.0, 1.0),
     # --- Execute -------------------------------------------------------------------
     _p("execute.delay", "int", 1, "Steps between a decision and its effect in the society.", 0, 200),
     _p("execute.max_intensity", "float", 1.5, "Most any one lever can deliver to one district in a step.", 0.0, 10.0),
     _p("execute.loss", "float", 0.15, "Share of every delivery lost in implementation by the agencies.", 0.0, 1.0),
+    # --- Knowledge -------------------------------------------------------------------
+    _p("knowledge.memory", "int", 400, "Steps of system-level history Knowledge keeps for the slow loops to judge by.", 2, 100_000),
+    _p("knowledge.forgetting", "float", 0.98, "How much of its past evidence the learned lever-effect model keeps each step (1: never forgets).", 0.5, 1.0),
     # --- the four self-* objectives ---------------------------------------------
     _p("healing.enabled", "bool", True, "Self-healing: each district's faults are repaired locally (off: one uniform response everywhere).", None, None),
     _p("protecting.enabled", "bool", True, "Self-protecting: a crisis releases the mobilisation reserve.", None, None),
@@ -173,6 +180,7 @@ _DECLARED = [
     _p("configuring.period", "int", 100, "Steps between two self-configuring adjustments.", 1, 100_000),
     _p("configuring.step", "float", 0.1, "Size of each self-configuring adjustment.", 0.0, 1.0),
     _p("configuring.max_capacity", "float", 1.0, "Highest capacity per district self-configuring may build up.", 0.0, 5.0),
+    _p("configuring.fault_tolerance", "float", 0.05, "Share of districts in fault, on average over a period, above which self-configuring shares more information.", 0.0, 1.0),
     # --- the loop's structure ----------------------------------------------------
     _p("structure.centralisation", "float", 0.5, "Share of the response decided by the centre (holistic, slower) rather than by local units.", 0.0, 1.0),
     _p("structure.central_delay", "int", 3, "Extra steps a central decision takes compared with a local one.", 0, 200),

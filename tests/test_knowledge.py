@@ -45,7 +45,7 @@ def test_forgetting_sets_how_fast_old_effects_fade(make_config):
     # over forgetting factors, each run on the same data
     gaps = []
     for forgetting in (0.9, 0.98, 0.995, 1.0):
-        knowledge = Knowledge(make_config(), forgetting=forgetting)
+        knowledge = Knowledge(make_config({"knowledge.forgetting": forgetting}))
         rng = np.random.default_rng(7)
         last = feed(knowledge, rng, 300, -0.5, 0.0, np.zeros(D))
         feed(knowledge, rng, 60, 0.5, 0.0, last)

@@ -42,7 +42,8 @@ class Analyzer:
         self._tension = alpha * raw + (1.0 - alpha) * previous
         self._expression = alpha * obs.expression + (1.0 - alpha) * self._expression
         self._need = alpha * obs.need + (1.0 - alpha) * self._need
-        self._trend = 0.8 * self._trend + 0.2 * (self._tension - previous)
+        w = a.trend_smoothing
+        self._trend = (1.0 - w) * self._trend + w * (self._tension - previous)
         forecast = self._tension + a.horizon * self._trend
         faults = forecast > a.fault_level
         # no copies: the filters make new arrays every step, never write in place

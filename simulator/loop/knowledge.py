@@ -65,10 +65,10 @@ class Record:
 class Knowledge:
     """Settings, history and the learned lever-response model."""
 
-    def __init__(self, config: Config, memory: int = 400, forgetting: float = 0.98):
+    def __init__(self, config: Config):
         self.settings = Settings.from_config(config)
-        self.history: deque[Record] = deque(maxlen=memory)
-        self.forgetting = forgetting
+        self.history: deque[Record] = deque(maxlen=config.knowledge.memory)
+        self.forgetting = config.knowledge.forgetting
         # normal equations of  delta_objective ~ b0 + b_acc * acc + b_con * con
         self._xtx = np.eye(3) * 1e-3
         self._xty = np.zeros(3)

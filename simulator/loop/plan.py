@@ -105,7 +105,8 @@ class Planner:
             self._integral = np.zeros_like(error)
             self._previous = error.copy()
         # integral with anti-windup: it never stores more than it could spend
-        self._integral = np.clip(self._integral + error, -5.0, 5.0)
+        limit = p.integral_limit
+        self._integral = np.clip(self._integral + error, -limit, limit)
         derivative = error - self._previous
         self._previous = error.copy()
         if policy == "pid":
@@ -114,7 +115,7 @@ class Planner:
             return soft * response, (1.0 - soft) * response
         # balanced: standing soft service plus PI, constraint only where in fault
         response = np.maximum(0.0, s.gain * error + p.integral * self._integral)
-        service = 0.5 * soft * per_district
+        service = p.service * soft * per_district
         return service + soft * response, (1.0 - soft) * response * a.faults
 
     def _fit(self, accommodate, constrain, lever_budget: float, s: Settings):
