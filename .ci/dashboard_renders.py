@@ -192,7 +192,7 @@ def wait_ready(page: Page, steps: int, timeout: float = STEP_TIMEOUT) -> None:
     with _waiting(f"Mesa's step counter to show 'Step: {steps}'", timeout):
         page.get_by_text(f"Step: {steps}", exact=True).wait_for(timeout=timeout)
     with _waiting(f"the loop card to show step {steps}", timeout):
-        page.get_by_text(f"The loop at step {steps}", exact=True).wait_for(timeout=timeout)
+        page.get_by_text(f"The loops at step {steps}", exact=True).wait_for(timeout=timeout)
     with _waiting(f"{CHARTS} charts to be drawn at step {steps}", timeout):
         page.wait_for_function(_CHARTS_DRAWN, arg=CHARTS, timeout=timeout, polling=100)
 

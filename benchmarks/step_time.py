@@ -1,6 +1,6 @@
 """Step time of the full model: the baseline scenario, all four self-* loops on.
 
-Builds ``GovernanceModel(scenario="baseline")`` at several population sizes,
+Builds ``GovernanceModel.from_scenario("baseline")`` at several population sizes,
 warms it up, then times whole ``model.step()`` calls with
 ``time.perf_counter``: each repeat times ``--steps`` consecutive steps, and
 the table gives the median and the best repeat in ms per step.
@@ -44,7 +44,7 @@ WARMUP = 20
 
 
 def build(agents: int) -> GovernanceModel:
-    return GovernanceModel(scenario="baseline", overrides={"society.agents": agents}, steps=None)
+    return GovernanceModel.from_scenario("baseline", overrides={"society.agents": agents}, steps=None)
 
 
 def time_model(model: GovernanceModel, steps: int, repeat: int, warmup: int = WARMUP) -> list[float]:

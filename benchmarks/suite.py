@@ -70,7 +70,7 @@ CITIZEN_DENSITY, COP_DENSITY, VISION, LEGITIMACY, JAIL = 0.7, 0.074, 7, 0.82, 30
 def ours_epstein(side: int, steps: int, repeat: int, warmup: int = 20) -> dict:
     """Our epstein_civil_violence scenario on a side x side grid."""
     citizens = round(CITIZEN_DENSITY * side * side)
-    model = GovernanceModel(scenario="epstein_civil_violence", steps=None,
+    model = GovernanceModel.from_scenario("epstein_civil_violence", steps=None,
                             overrides={"society.agents": citizens, "society.density": CITIZEN_DENSITY,
                                        "society.enforcement": COP_DENSITY, "society.vision": VISION,
                                        "society.trust": LEGITIMACY, "society.removal_term": JAIL})

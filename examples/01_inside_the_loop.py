@@ -21,12 +21,12 @@ from simulator.viz.figures import dashboard_figure
 
 
 def lesson(out: Output) -> None:
-    model = GovernanceModel(scenario="baseline", seed=1, overrides={"society.agents": 4900})
+    model = GovernanceModel.from_scenario("baseline", seed=1, overrides={"society.agents": 4900})
     for step in range(1, 31):
         model.step()
         if step in (1, 10, 30):
             print(f"--- step {step} ---")
-            for stage, words in describe_step(model).items():
+            for stage, words in describe_step(model.report()).items():
                 print(f"{stage:>9}: {words}")
 
     series = model.series()

@@ -28,7 +28,8 @@ from pathlib import Path
 from matplotlib.figure import Figure
 
 from simulator.errors import GovsimError, OutputError, UsageError
-from simulator.io.rundir import missing_folders, remove_folders, write_json
+from simulator.io.files import write_json
+from simulator.io.rundir import missing_folders, remove_folders
 from simulator.viz.figures import save_figure
 
 

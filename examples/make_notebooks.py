@@ -21,7 +21,7 @@ from pathlib import Path
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from simulator.io.rundir import atomic_write_text
+from simulator.io.files import atomic_write_text
 
 HERE = Path(__file__).resolve().parent
 #: nbformat 4.5 is the first minor version with cell ids; pinned, so a newer nbformat changes nothing.
@@ -45,9 +45,9 @@ from simulator.viz.figures import compare_figure, dashboard_figure"""),
 
 **Predict:** after ten steps, will the loop's picture of expression be higher or lower than the
 truth? Why might it differ at all?"""),
-    ("code", """model = GovernanceModel(scenario="baseline", seed=1, overrides={"society.agents": 2500})
+    ("code", """model = GovernanceModel.from_scenario("baseline", seed=1, overrides={"society.agents": 2500})
 model.run(10)
-for stage, words in describe_step(model).items():
+for stage, words in describe_step(model.report()).items():
     print(f"{stage}: {words}")
 last = model.series().iloc[-1]
 print("true:", round(last["expression"], 3), " seen:", round(last["observed_expression"], 3))"""),

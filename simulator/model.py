@@ -1,20 +1,20 @@
-"""GovernanceModel: the society and the MAPE-K loop, stepped in a fixed order.
+"""GovernanceModel: the society and its loops, stepped in a written order.
 
 ::
 
             +-------------------- Knowledge --------------------+
-            |  settings . history . learned lever effects        |
+            |  settings . assessment . history . lever effects   |
             +---^-----------^------------^-------------^---------+
                 |           |            |             |
      society -> Monitor -> Analyze ----> Plan -----> Execute -> society
-     (agents)   sensory    tension,      levers x    delay, loss,
-                channel    faults,       districts   agencies' alignment
-                           crisis        (policy)    (motor channel)
-
-    self-healing: per district, every step     (inside Plan)
-    self-protecting: when a crisis is declared (mobilisation reserve)
-    self-optimizing: every optimizing.period   (gain, mix, incentives)
-    self-configuring: every configuring.period (structure, capacity)
+     (agents)   sensory    tension,  ^   levers x    delay, loss,
+                channel    faults,   |   districts   agencies' alignment
+                           crisis    |   (policy)    (motor channel)
+                                     |
+              the self-* loops, each a MAPE-K loop over Knowledge:
+              healing (district, every step), protecting (on crisis),
+              optimizing (every optimizing.period), configuring (every
+              configuring.period)
 
 Step order (one call to :meth:`GovernanceModel.step`, at step ``t``):
 
@@ -27,16 +27,18 @@ Step order (one call to :meth:`GovernanceModel.step`, at step ``t``):
    random removal) and participation, then reports district aggregates.
 3. **Monitor** senses those aggregates (coverage, noise) and returns what
    it sensed ``monitor.delay`` steps ago.
-4. **Analyze** filters and projects tension, flags faults and crisis.
+4. **Analyze** filters and projects tension, flags faults and crisis, and
+   leaves its assessment in Knowledge.
 5. **Knowledge** records the step and updates its learned lever effects.
-6. **Self-protecting** releases mobilisation if there is a crisis;
-   **self-optimizing** and **self-configuring** adjust settings on their
-   periods.
-7. **Plan** allocates the capacity budget (self-healing decides whether per
-   district) and Execute queues the plan.
+6. **The self-* loops** take their turns, in this order: self-healing,
+   self-protecting (mobilisation in a crisis), self-optimizing and
+   self-configuring (on their periods). Each leaves its decision in
+   Knowledge.
+7. **Plan** allocates the capacity budget with what the self-* loops left,
+   and Execute queues the plan.
 8. **Apparatus**: each agency's alignment drifts with the coercive capacity
    it held and is restored by oversight.
-9. **Recorder** collects the system-level series.
+9. **Recorder** collects the system-level series from the step's report.
 
 All randomness comes from ``self.rng``, the one generator Mesa seeds.
 """
@@ -51,21 +53,23 @@ import mesa
 import numpy as np
 
 from .config import Config
-from .loop.analyze import Analyzer
 from .loop.apparatus import Apparatus
-from .loop.capacity import lever_budget, overheads, spent
-from .loop.contracts import Assessment, Delivery, Plan
-from .loop.execute import Executor, decision_delays
+from .loop.capacity import spent
+from .loop.contracts import Delivery
+from .loop.governance import GovernanceLoop, PlanStage
 from .loop.knowledge import Knowledge, Record
-from .loop.monitor import Monitor
-from .loop.plan import Planner
-from .loop.selfstar.objectives import SelfConfiguring, SelfOptimizing, SelfProtecting
+from .loop.mapek import MapeLoop
+from .loop.selfstar.configuring import SelfConfiguring
+from .loop.selfstar.healing import SelfHealing
+from .loop.selfstar.optimizing import SelfOptimizing
+from .loop.selfstar.protecting import SelfProtecting
 from .recorder import Recorder
-from .scenario import Scenario, load_scenario
+from .report import Report
+from .scenario import Scenario, load_scenario, resolve
 from .society.agents import Society
 from .society.grid import Grid
 
-__all__ = ["GovernanceModel"]
+__all__ = ["GovernanceModel", "ScenarioModel"]
 
 
 def _mean(x: np.ndarray) -> float:
@@ -75,47 +79,28 @@ def _mean(x: np.ndarray) -> float:
 
 
 class GovernanceModel(mesa.Model):
-    """A synthetic society governed by a MAPE-K loop with four self-* objectives.
+    """A synthetic society governed by a MAPE-K loop with four self-* loops.
 
     Parameters
     ----------
-    scenario : str, Path or Scenario, optional
-        A scenario name (``"baseline"``), a TOML path, or a loaded scenario.
-        Defaults to ``"baseline"`` when no ``config`` is given.
-    config : Config, optional
-        A validated configuration; used instead of the scenario's.
-    overrides : mapping, optional
-        ``{"plan.policy": "pid", ...}`` applied on top, with full validation.
-        With ``mesa.batch_run``, pass a list of such mappings to vary them.
+    config : Config
+        A validated configuration (:func:`simulator.load_scenario` gives one
+        with a scenario; :meth:`from_scenario` does both).
     steps : int, optional
-        Number of steps after which ``running`` turns False (default: the
-        scenario's ``steps``; unlimited with a bare ``config``).
+        Number of steps after which ``running`` turns False (default: no limit).
     seed, rng :
-        Mesa's convention. With neither, a scenario's own ``seed`` is used,
-        so a scenario always runs the same unless told otherwise.
+        Mesa's convention: the one source of randomness of the run.
+    planner : optional
+        A stand-in for the Plan stage with the same ``plan(...)`` as
+        :class:`~simulator.loop.plan.Planner` (a student playing it).
     """
 
-    def __init__(
-        self,
-        *,
-        scenario: str | Path | Scenario | None = None,
-        config: Config | None = None,
-        overrides: Mapping[str, Any] | None = None,
-        steps: int | None = None,
-        seed: int | None = None,
-        rng: Any = None,
-    ) -> None:
-        loaded: Scenario | None = None
-        if config is None:
-            loaded = scenario if isinstance(scenario, Scenario) else load_scenario(scenario or "baseline")
-            config = loaded.config
-            steps = loaded.steps if steps is None else steps
-            if seed is None and rng is None:
-                seed = loaded.seed
-        if overrides:
-            config = config.with_overrides(overrides)
+    def __init__(self, config: Config, *, steps: int | None = None, seed: int | None = None,
+                 rng: Any = None, planner: PlanStage | None = None) -> None:
+        if not isinstance(config, Config):
+            raise TypeError(f"config must be a Config, not {type(config).__name__}; "
+                            "for a scenario, use GovernanceModel.from_scenario")
         super().__init__(seed=seed, rng=rng)
-        self.scenario = loaded
         self.config = config
         self.max_steps = steps
         s = config.society
@@ -124,81 +109,91 @@ class GovernanceModel(mesa.Model):
                          agencies=config.apparatus.agencies)
         D = self.grid.districts
         self.society = Society(config, self.grid, self.rng)
-        self.monitor = Monitor(config, self.grid.window_cells(s.vision, s.neighbourhood), self.rng)
-        self.analyzer = Analyzer(config, D)
         self.knowledge = Knowledge(config)
-        self.planner = Planner(config, self.grid.units)
-        self.executor = Executor(config, D)
+        self.loop = GovernanceLoop(config, lambda: self.society.state,
+                                   self.grid.window_cells(s.vision, s.neighbourhood),
+                                   self.grid.units, self.grid.k, self.rng, planner)
         self.apparatus = Apparatus(self, config, self.grid.agency_of_district)
+        self.healing = SelfHealing(config)
         self.protecting = SelfProtecting(config, D)
         self.optimizing = SelfOptimizing(config)
         self.configuring = SelfConfiguring(config, self.grid.k)
+        #: the self-* loops, in the order they take their turns
+        self.selfstar: tuple[MapeLoop, ...] = (self.healing, self.protecting, self.optimizing,
+                                               self.configuring)
         # the lever effects and the history have one reader each: self-optimizing,
         # and self-optimizing or self-configuring
         self._learning = config.optimizing.enabled
         self._remembering = config.optimizing.enabled or config.configuring.enabled
 
         self.delivery = Delivery.zeros(D)
-        self.plan: Plan = Plan.zeros(0, D)
-        self.observation = self.monitor.observe(self.society.state, 0)
-        self.assessment: Assessment = self.analyzer.assess(self.observation, config.analyze.setpoint)
-        self._previous_faults = self.assessment.faults
+        self.loop.sense(0, self.knowledge)
+        self._previous_faults = self.knowledge.assessment.faults
         self.cost = 0.0
         self.recorder = Recorder()
         self.datacollector = self.recorder  # the name mesa.batch_run looks for
         self.recorder.collect(self)
         self.running = steps is None or steps > 0
 
+    @classmethod
+    def from_scenario(cls, scenario: str | Path | Scenario = "baseline", *,
+                      overrides: Mapping[str, Any] | None = None, steps: int | None = None,
+                      seed: int | None = None, rng: Any = None,
+                      planner: PlanStage | None = None) -> GovernanceModel:
+        """A model of a scenario (a name, a TOML path or a loaded one).
+
+        ``steps`` defaults to the scenario's; with neither ``seed`` nor
+        ``rng``, the scenario's own seed is used, so that a scenario always
+        runs the same unless told otherwise.
+        """
+        config, steps, seed = resolve(scenario, overrides, steps, seed, rng)
+        return cls(config, steps=steps, seed=seed, rng=rng, planner=planner)
+
     # -- one step of the loop ---------------------------------------------------
     def step(self) -> None:
-        """Advance society and loop by one step (order in the module docstring)."""
+        """Advance society and loops by one step (order in the module docstring)."""
         t = self.steps
-        cfg = self.config
-        settings = self.knowledge.settings
-        D = self.grid.districts
+        knowledge = self.knowledge
+        settings = knowledge.settings
 
         # 1-2. Execute delivers; the society responds
-        self.delivery = self.executor.deliver(t, self.apparatus.alignment_by_district(), settings.sharing)
-        state = self.society.step(t, self.delivery, self.monitor.eyes(D))
+        self.delivery = self.loop.deliver(t, self.apparatus.alignment_by_district(), settings.sharing)
+        self.society.step(t, self.delivery, self.loop.eyes())
 
         # 3-4. Monitor and Analyze
-        self._previous_faults = self.assessment.faults
-        self.observation = self.monitor.observe(state, t)
-        self.assessment = self.analyzer.assess(self.observation, cfg.analyze.setpoint)
-        a = self.assessment
+        self._previous_faults = knowledge.assessment.faults
+        a = self.loop.sense(t, knowledge)
 
         # 5. Knowledge
-        self.cost = self._spent(settings)
+        d = self.delivery
+        levers = d.accommodate.sum() + d.constrain.sum() + d.incentivise.sum() + d.mobilise.sum()
+        self.cost = spent(levers, self.loop.overheads(settings), self.grid.districts)
         # only the slow loops read what is learned and remembered: with them off,
         # skip the work (about 45 microseconds a step; no random draws in it)
         if self._learning:
             # the levers that reached the districts this step, not the plan still on its way
-            self.knowledge.learn(self.optimizing.objective(a), self.delivery.accommodate,
-                                 self.delivery.constrain)
+            knowledge.learn(self.optimizing.objective(a), d.accommodate, d.constrain)
         if self._remembering:
-            self.knowledge.remember(Record(
+            obs = self.loop.observation
+            assert obs is not None  # sense() just made it
+            knowledge.remember(Record(
                 tension=a.system_tension,
-                observed_expression=_mean(a.expression),
-                observed_participation=_mean(self.observation.participation),
+                observed_participation=_mean(obs.participation),
                 error=_mean(a.error),
                 fault_share=_mean(a.faults),
                 crisis=a.crisis,
                 cost=self.cost,
             ))
 
-        # 6. the slower self-* loops
-        mobilise = self.protecting.respond(a)
-        self.optimizing.adjust(t, self.knowledge)
-        self.configuring.adjust(t, self.knowledge)
-        settings = self.knowledge.settings
+        # 6. the self-* loops, each a MAPE-K loop over Knowledge
+        for loop in self.selfstar:
+            loop.turn(t, knowledge)
 
         # 7. Plan, then queue for Execute
-        self.plan = self.planner.plan(a, settings, self._lever_budget(settings), mobilise)
-        local, central = self._decision_delays(settings)
-        self.executor.submit(self.plan, due=t + local, central_due=t + central)
+        self.loop.act(t, knowledge)
 
         # 8. the apparatus drifts and is overseen
-        self.apparatus.step(self.delivery, settings.centralisation)
+        self.apparatus.step(self.delivery, knowledge.settings.centralisation)
 
         # 9. record
         self.recorder.collect(self)
@@ -215,73 +210,39 @@ class GovernanceModel(mesa.Model):
             self.step()
         return self
 
-    def _decision_delays(self, settings) -> tuple[int, int]:
-        cfg = self.config
-        return decision_delays(cfg.execute.delay, cfg.structure.central_delay,
-                               settings.granularity, self.grid.k)
-
-    # -- capacity accounting ------------------------------------------------------
-    def _overheads(self, settings) -> float:
-        c = self.config
-        return overheads(c.monitor.cost, c.monitor.coverage, c.apparatus.oversight_cost,
-                         settings.centralisation, self.grid.districts)
-
-    def _lever_budget(self, settings) -> float:
-        return lever_budget(settings.capacity, self._overheads(settings), self.grid.districts)
-
-    def _spent(self, settings) -> float:
-        d = self.delivery
-        levers = d.accommodate.sum() + d.constrain.sum() + d.incentivise.sum() + d.mobilise.sum()
-        return spent(levers, self._overheads(settings), self.grid.districts)
-
-    # -- what the recorder sees ---------------------------------------------------
-    def aggregates(self) -> dict[str, float]:
-        """System-level figures for this step (the recorder's only input)."""
-        state, d, a = self.society.state, self.delivery, self.assessment
-        weight = state.population / state.population.sum()
-
-        def mean(x: np.ndarray) -> float:
-            return float(np.dot(weight, x))
-
-        s = self.knowledge.settings
-        expression = mean(state.expression)
-        observed = mean(self.observation.expression)
-        latent = mean(state.latent)
-        D = self.grid.districts
-        return {
-            "step": self.steps,
-            "need": mean(state.need),
-            "trust": mean(state.trust),
-            "grievance": mean(state.grievance),
-            "latent": latent,
-            "expression": expression,
-            "observed_expression": observed,
-            "observability_gap": latent - observed,
-            "participation": mean(state.participation),
-            "removed": mean(state.removed),
-            "tension": a.system_tension,
-            "accommodate": _mean(d.accommodate),
-            "constrain": _mean(d.constrain),
-            "incentivise": _mean(d.incentivise),
-            "mobilise": _mean(d.mobilise),
-            "faults": int(np.count_nonzero(a.faults)),
-            "repairs": int(np.count_nonzero(self._previous_faults & ~a.faults)),
-            "crisis": int(a.crisis),
-            "shock": int(self.society.shock_now),
-            "alignment": self.apparatus.mean_alignment(),
-            "reserve": self.protecting.reserve / D,
-            "fatigue": self.protecting.fatigue,
-            "gain": s.gain,
-            "soft_share": s.soft_share,
-            "incentive_share": s.incentive_share,
-            "centralisation": s.centralisation,
-            "sharing": s.sharing,
-            "granularity": s.granularity,
-            "capacity": s.capacity,
-            "cost": self.cost,
-            "collapsed": int(expression >= self.config.society.collapse_level),
-        }
+    # -- what the outside sees ------------------------------------------------------
+    def report(self) -> Report:
+        """This step, as the recorder, dashboard, narrator and command line see it."""
+        loop = self.loop
+        assert loop.observation is not None and loop.assessment is not None  # sensed at start
+        return Report(
+            step=self.steps, config=self.config, districts_per_side=self.grid.k,
+            agents=self.society.n, truth=self.society.state, observation=loop.observation,
+            assessment=loop.assessment, plan=loop.plan_made, delivery=self.delivery,
+            settings=self.knowledge.settings, cost=self.cost,
+            alignment=self.apparatus.mean_alignment(),
+            reserve=self.protecting.reserve / self.grid.districts, fatigue=self.protecting.fatigue,
+            shock=bool(self.society.shock_now),
+            repairs=int(np.count_nonzero(self._previous_faults & ~loop.assessment.faults)),
+            selfstar=self.selfstar,
+        )
 
     def series(self):
         """The recorded series as a pandas DataFrame (one row per step)."""
         return self.recorder.to_frame()
+
+
+class ScenarioModel(GovernanceModel):
+    """A model of a scenario, built from keywords only.
+
+    The form ``mesa.batch_run`` and Mesa's SolaraViz call: every parameter
+    is a keyword (``scenario``, ``overrides``, ``steps``, ``seed``), and a
+    list of values under one keyword is what ``batch_run`` varies.
+    """
+
+    def __init__(self, *, scenario: str | Path | Scenario = "baseline",
+                 overrides: Mapping[str, Any] | None = None, steps: int | None = None,
+                 seed: int | None = None, rng: Any = None) -> None:
+        self.scenario = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
+        config, steps, seed = resolve(self.scenario, overrides, steps, seed, rng)
+        super().__init__(config, steps=steps, seed=seed, rng=rng)

@@ -195,6 +195,11 @@ _DECLARED = [
     # --- the system-dynamics twin (read only by the twin, not the agent model) ----
     _p("twin.stages", "int", 3, "First-order stages in each delay of the system-dynamics twin (3 is Forrester's DELAY3; more stages come closer to a fixed delay).", 1, 50),
     _p("twin.form", "choice", "loop", "Which stock-and-flow structure the twin solves: the whole governance loop, or the pure delayed negative-feedback loop x' = -k x(delayed) with k = plan.gain and total delay 1 + monitor.delay + execute.delay.", choices=("loop", "delayed_feedback")),
+    _p("twin.crisis_width", "float", 0.02, "Width of the twin's smooth step from no crisis to crisis as the expected share of districts in fault passes analyze.crisis_share (the agent model's crisis is yes or no; narrower is closer to it and stiffer to solve).", 0.001, 0.5),
+    _p("twin.fault_share_width", "float", 0.01, "Width of the twin's smooth step by which self-configuring turns to sharing more information as the expected share of districts in fault passes configuring.fault_tolerance.", 0.001, 0.5),
+    _p("twin.windup_sharpness", "float", 8.0, "Exponent of the twin's smooth brake on filling Plan's integral as it nears plan.integral_limit (the agent model stops it dead; higher is closer to that and stiffer to solve).", 1.0, 64.0),
+    _p("twin.min_reporting", "float", 0.01, "Smallest share of agents reporting need that the twin divides Monitor's noise by: below it, the noise on reported need stops growing.", 0.0001, 1.0),
+    _p("twin.fall_taper", "float", 0.01, "Least width of trust over which the twin's legitimacy fall tapers off as mean trust nears 0 (it uses society.trust_spread when wider).", 0.0001, 1.0),
 ]
 
 PARAMETERS: dict[str, Parameter] = {p.key: p for p in _DECLARED}

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
@@ -21,10 +22,10 @@ from typing import Any
 
 from .config import Config, flatten, shown, suggest
 from .errors import GovsimError, ScenarioError
-from .parameters import GROUPS, PARAMETERS
+from .parameters import GROUPS
 
 __all__ = ["Scenario", "load_scenario", "scenario_names", "scenario_dir", "ABOUT_SECTIONS",
-           "NAME_PATTERN"]
+           "NAME_PATTERN", "resolve"]
 
 #: The [about] sections, in the order ``govsim show`` prints them.
 ABOUT_SECTIONS: tuple[str, ...] = (
@@ -236,6 +237,17 @@ def _toml_value(value: Any) -> str:
     return f'"{escaped}"'
 
 
-def parameter_rows(config: Config) -> list[tuple[str, str, str, str]]:
-    """(key, value, allowed, meaning) for every parameter, for tables and docs."""
-    return [(k, _toml_value(config[k]), p.allowed(), p.meaning) for k, p in PARAMETERS.items()]
+def resolve(scenario: str | Path | Scenario, overrides: Mapping[str, Any] | None = None,
+            steps: int | None = None, seed: int | None = None,
+            rng: Any = None) -> tuple[Config, int | None, int | None]:
+    """A scenario's configuration, steps and seed for a model.
+
+    ``scenario`` is a name, a TOML path or a loaded scenario; ``overrides``
+    are applied with full validation; ``steps`` defaults to the scenario's;
+    with neither ``seed`` nor ``rng``, the scenario's own seed is used.
+    """
+    loaded = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
+    config = loaded.config.with_overrides(overrides) if overrides else loaded.config
+    if seed is None and rng is None:
+        seed = loaded.seed
+    return config, loaded.steps if steps is None else steps, seed

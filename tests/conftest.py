@@ -165,7 +165,7 @@ def run_series() -> Callable[..., Any]:
     """``run_series(steps, seed=1, **overrides)``: the baseline scenario's series, small society."""
 
     def run(steps: int, seed: int = 1, overrides: Mapping[str, Any] | None = None):
-        model = GovernanceModel(scenario="baseline", seed=seed, steps=steps,
+        model = GovernanceModel.from_scenario("baseline", seed=seed, steps=steps,
                                 overrides={**SMALL, **(overrides or {})})
         return model.run().series()
 

@@ -112,7 +112,7 @@ def test_agencies_are_mesa_agents_registered_in_the_model(make_config, make_grid
 
 
 def test_the_governance_model_registers_its_agencies():
-    model = GovernanceModel(scenario="baseline", overrides={"society.agents": 900, "apparatus.agencies": 6})
+    model = GovernanceModel.from_scenario("baseline", overrides={"society.agents": 900, "apparatus.agencies": 6})
     agencies = list(model.agents)
     assert len(agencies) == 6  # the agencies are the only mesa agents; citizens are arrays
     assert all(isinstance(a, Agency) for a in agencies)

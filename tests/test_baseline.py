@@ -14,7 +14,7 @@ SEEDS = range(10)
 
 
 def _runs(**overrides):
-    return [GovernanceModel(scenario="baseline", seed=s, overrides=overrides).run().series() for s in SEEDS]
+    return [GovernanceModel.from_scenario("baseline", seed=s, overrides=overrides).run().series() for s in SEEDS]
 
 
 @pytest.fixture(scope="module")

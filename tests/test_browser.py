@@ -51,7 +51,7 @@ def test_dashboard_renders_steps_and_stays_on_loopback(server, tmp_path):
             page = checks.open_dashboard(browser, server, watch)
             # the components
             for text in ("Question.", "Districts", "What is felt and what is seen", "Lever allocation",
-                         "The loop at step 0", "Capacity per district", "Plan policy"):
+                         "The loops at step 0", "Capacity per district", "Plan policy"):
                 assert page.get_by_text(text).first.is_visible(), text
             assert page.locator(".solara-echarts canvas").count() >= checks.CHARTS
             checks.step(page, 1)

@@ -14,7 +14,7 @@ from simulator.dashboard.charts import FELT_AND_SEEN, MAP_QUANTITIES, district_m
 from simulator.dashboard.controls import CONTROLS, DashboardModel, model_params
 from simulator.dashboard.play import PLAY_STEPS, SCORE_COLUMNS, play_model, score_sheet
 from simulator.dashboard.server import demo_play, demo_scenario, environment
-from simulator.narrate import STAGES, describe_step
+from simulator.narrate import STAGES, describe_loops, describe_step
 from simulator.parameters import PARAMETERS
 from simulator.scenario import scenario_dir
 
@@ -76,13 +76,30 @@ def test_line_chart_carries_the_recorded_series(stepped):
 
 
 def test_the_loop_in_words(stepped):
-    words = describe_step(stepped)
+    words = describe_step(stepped.report())
     assert list(words) == list(STAGES)
     assert "1 step ago" in words["Monitor"]  # the baseline monitor delay
-    faults = int(stepped.assessment.faults.sum())
+    faults = int(stepped.report().assessment.faults.sum())
     assert f"{faults} of {stepped.grid.districts} districts are faults" in words["Analyze"]
     assert "Policy 'balanced'" in words["Plan"]
     assert f"capacity {stepped.knowledge.settings.capacity:.2f}" in words["Knowledge"]
+
+
+def test_the_loop_panel_says_what_each_self_star_loop_saw_concluded_and_did(stepped):
+    cards = describe_loops(stepped.report())
+    assert [c.name for c in cards] == ["self-healing", "self-protecting", "self-optimizing",
+                                       "self-configuring"]
+    healing, protecting, optimizing, configuring = cards
+    faults = int(stepped.report().assessment.faults.sum())
+    assert healing.step == 20 and healing.saw.startswith(f"{faults} of 64 districts")
+    assert protecting.scope == "system" and "crisis" in protecting.saw.lower()
+    # 20 steps: the slow loops have not taken their first turn yet
+    assert optimizing.step is None and optimizing.pace == "every 25 steps"
+    assert optimizing.saw == "Has not taken a turn yet."
+    assert configuring.step is None and configuring.pace == "every 100 steps"
+    off = DashboardModel(scenario="baseline", seed=3, **{"society.agents": 900,
+                                                          "protecting.enabled": False}).run(2)
+    assert describe_loops(off.report())[1].saw == "Switched off in this scenario."
 
 
 def test_the_student_plan_follows_the_allocation():
@@ -91,28 +108,28 @@ def test_the_student_plan_follows_the_allocation():
                                                            "analyze.fault_level": 0.14})
     model = play_model(sc, 7)
     assert model.max_steps == PLAY_STEPS and model.config.optimizing.enabled is False
-    a = model.planner.allocation
+    a = model.loop.planner.allocation
     a.intensity, a.soft_share, a.incentive_share, a.focus = 1.0, 0.25, 0.0, False
     for _ in range(5):
         model.step()
-    plan = model.plan
+    plan = model.report().plan
     np.testing.assert_allclose(plan.accommodate, plan.accommodate[0])  # evenly: no focus
     np.testing.assert_allclose(plan.accommodate.sum() / (plan.accommodate + plan.constrain).sum(), 0.25)
     a.focus = True
     model.step()
-    faults = model.assessment.faults  # the assessment this step's plan was made from
+    faults = model.report().assessment.faults  # the assessment this step's plan was made from
     assert faults.any()
-    assert (model.plan.accommodate[~faults] == 0).all() and (model.plan.accommodate[faults] > 0).all()
+    assert (model.report().plan.accommodate[~faults] == 0).all() and (model.report().plan.accommodate[faults] > 0).all()
     a.intensity = 0.0
     model.step()
-    assert model.plan.accommodate.sum() == 0 and model.plan.constrain.sum() == 0
+    assert model.report().plan.accommodate.sum() == 0 and model.report().plan.constrain.sum() == 0
 
 
 def test_score_sheet_compares_with_every_policy_on_the_same_seed():
     sc = load_scenario("baseline").with_changes(overrides={"society.agents": 900,
                                                            "society.districts_per_side": 4})
     model = play_model(sc, 11)
-    model.planner.allocation.intensity = 0.0  # a student who does nothing ...
+    model.loop.planner.allocation.intensity = 0.0  # a student who does nothing ...
     model.run(12)
     sheet = score_sheet(model, sc, 11)
     assert list(sheet["who"]) == ["you", "policy 'none'", "policy 'threshold'", "policy 'pid'",

@@ -122,7 +122,7 @@ def _norm(text: str) -> str:
 @pytest.fixture(scope="module")
 def metric_names() -> set[str]:
     """Headline metric names, from a tiny run's summary (summary.json, table.csv)."""
-    series = GovernanceModel(scenario="baseline", steps=4,
+    series = GovernanceModel.from_scenario("baseline", steps=4,
                              overrides={"society.agents": 100}).run().series()
     return set(summarize(series))
 

@@ -53,7 +53,7 @@ def captured(request):
 
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(contracts, "_freeze", recording_freeze)
-        model = GovernanceModel(scenario="baseline", seed=4, steps=30,
+        model = GovernanceModel.from_scenario("baseline", seed=4, steps=30,
                                 overrides={**GUARDED, "plan.policy": request.param})
         model.run()
     return seen, model
@@ -124,13 +124,18 @@ def _loop_arrays(obj, path, seen_ids, out):
 
 def test_no_loop_component_holds_per_agent_arrays(captured):
     _, model = captured
-    components = ["monitor", "analyzer", "knowledge", "planner", "executor", "apparatus",
-                  "protecting", "optimizing", "configuring", "observation", "assessment",
-                  "plan", "delivery"]
+    # the fast loop (its four stages), Knowledge, the agencies, every self-* loop with what
+    # its last turn saw, concluded and did, and the report the outside reads
+    components = ["loop", "knowledge", "apparatus", "healing", "protecting", "optimizing",
+                  "configuring", "delivery"]
     found: list = []
     for name in components:
         _loop_arrays(getattr(model, name), name, set(), found)
+    _loop_arrays(model.report(), "report", set(), found)
     assert any(a.shape == (DISTRICTS,) for _, a in found)  # the walk does reach the loop's arrays
+    reached = {path.split(".")[0] for path, _ in found}
+    assert {"loop", "healing", "protecting", "report"} <= reached
+    assert model.healing.last is not None and model.protecting.last is not None  # both every step
     cells = model.grid.cells
     for path, array in found:
         assert AGENTS not in array.shape and cells not in array.shape, f"{path}: {array.shape}"
@@ -159,8 +164,9 @@ def test_the_recorder_holds_system_level_series_only(captured):
 PACKAGE = Path(simulator.__file__).parent
 #: Every module of the package, sub-packages (the dashboard) included.
 SOURCES = sorted(PACKAGE.rglob("*.py"))
-#: The only modules that may touch files: scenario loading, the command line, run output.
-IO_MODULES = {"scenario.py", "cli/main.py", "io/rundir.py", "viz/figures.py", "experiments/sweep.py"}
+#: The only modules that may touch files: scenario loading, the command line (stdout to
+#: /dev/null when its reader left), and the one reader and atomic writer of output files.
+IO_MODULES = {"scenario.py", "cli/main.py", "io/files.py"}
 
 
 def _name(path: Path) -> str:

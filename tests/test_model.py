@@ -10,6 +10,8 @@ import pytest
 from simulator import SERIES, GovernanceModel
 from simulator.config import Config
 from simulator.errors import ParameterError
+from simulator.loop.execute import decision_delays
+from simulator.model import ScenarioModel
 from simulator.scenario import load_scenario
 
 SMALL = {"society.agents": 900}
@@ -18,7 +20,7 @@ BUSY = {**SMALL, "society.mobility": 0.2, "shock.rate": 0.05, "disturbance.rate"
 
 
 def series(steps=40, seed=1, **overrides):
-    return GovernanceModel(scenario="baseline", seed=seed, steps=steps,
+    return GovernanceModel.from_scenario("baseline", seed=seed, steps=steps,
                            overrides={**SMALL, **overrides}).run().series()
 
 
@@ -40,7 +42,7 @@ def test_different_seeds_give_different_series():
 
 def test_without_a_seed_the_scenario_seed_is_used():
     scenario_seed = load_scenario("baseline").seed
-    plain = GovernanceModel(scenario="baseline", steps=10, overrides=SMALL).run().series()
+    plain = GovernanceModel.from_scenario("baseline", steps=10, overrides=SMALL).run().series()
     seeded = series(10, seed=scenario_seed)
     pd.testing.assert_frame_equal(plain, seeded, check_exact=True)
     assert not seeded.equals(series(10, seed=scenario_seed + 1))
@@ -58,29 +60,34 @@ def test_the_model_uses_only_its_own_generator():
 
 
 def test_rng_argument_is_mesa_style():
-    a = GovernanceModel(scenario="baseline", rng=np.random.default_rng(9), steps=15, overrides=SMALL)
-    b = GovernanceModel(scenario="baseline", rng=np.random.default_rng(9), steps=15, overrides=SMALL)
+    a = GovernanceModel.from_scenario("baseline", rng=np.random.default_rng(9), steps=15, overrides=SMALL)
+    b = GovernanceModel.from_scenario("baseline", rng=np.random.default_rng(9), steps=15, overrides=SMALL)
     pd.testing.assert_frame_equal(a.run().series(), b.run().series(), check_exact=True)
 
 
 # -- the constructor and the run --------------------------------------------------------------
 
-def test_constructor_is_keyword_only():
+def test_the_model_is_built_from_a_configuration():
+    with pytest.raises(TypeError, match=r"use GovernanceModel\.from_scenario"):
+        GovernanceModel("baseline")  # type: ignore[arg-type]
     with pytest.raises(TypeError):
-        GovernanceModel("baseline")  # type: ignore[misc]
-    with pytest.raises(TypeError):
-        GovernanceModel(None, Config.from_mapping(SMALL))  # type: ignore[misc]
+        GovernanceModel(Config.from_mapping(SMALL), 5)  # type: ignore[misc]  # the rest is keywords
+    # loading a scenario is outside the model: the same numbers either way
+    sc = load_scenario("baseline").with_changes(overrides=SMALL)
+    built = GovernanceModel(sc.config, steps=6, seed=sc.seed).run().series()
+    loaded = GovernanceModel.from_scenario(sc, steps=6).run().series()
+    pd.testing.assert_frame_equal(built, loaded, check_exact=True)
 
 
 def test_overrides_are_validated():
     with pytest.raises(ParameterError, match=r"did you mean 'plan.policy'"):
-        GovernanceModel(scenario="baseline", overrides={"plan.polcy": "pid"})
+        GovernanceModel.from_scenario("baseline", overrides={"plan.polcy": "pid"})
     with pytest.raises(ParameterError, match=r"society.agents must be an integer"):
-        GovernanceModel(scenario="baseline", overrides={"society.agents": 0})
+        GovernanceModel.from_scenario("baseline", overrides={"society.agents": 0})
 
 
 def test_a_bare_config_runs_with_explicit_steps():
-    model = GovernanceModel(config=Config.from_mapping(SMALL), seed=1)
+    model = GovernanceModel(Config.from_mapping(SMALL), seed=1)
     assert model.running and model.max_steps is None
     with pytest.raises(ValueError, match=r"give steps"):
         model.run()
@@ -90,7 +97,7 @@ def test_a_bare_config_runs_with_explicit_steps():
 
 @pytest.mark.parametrize("steps", [0, 1, 5])
 def test_running_turns_false_after_steps(steps):
-    model = GovernanceModel(scenario="baseline", seed=1, steps=steps, overrides=SMALL)
+    model = GovernanceModel.from_scenario("baseline", seed=1, steps=steps, overrides=SMALL)
     for _ in range(steps):
         assert model.running
         model.step()
@@ -103,7 +110,7 @@ def test_running_turns_false_after_steps(steps):
 
 def test_batch_run_drives_the_model():
     rows = mesa.batch_run(
-        GovernanceModel,
+        ScenarioModel,
         parameters={"scenario": "baseline", "overrides": [{"society.agents": 900}], "steps": 5},
         iterations=2, max_steps=5, number_processes=1, display_progress=False,
     )
@@ -117,7 +124,7 @@ def test_batch_run_drives_the_model():
 
 def test_batch_run_varies_overrides():
     rows = mesa.batch_run(
-        GovernanceModel,
+        ScenarioModel,
         parameters={"scenario": "baseline", "steps": 20,
                     "overrides": [{**SMALL, "plan.policy": "none"}, {**SMALL, "plan.policy": "pid"}]},
         iterations=1, max_steps=20, number_processes=1, display_progress=False,
@@ -130,15 +137,16 @@ def test_batch_run_varies_overrides():
 # -- the four self-* loops can each be switched off ---------------------------------------------
 
 def test_self_healing_switch():
-    local = GovernanceModel(scenario="baseline", seed=2, steps=30, overrides=SMALL)
-    flat = GovernanceModel(scenario="baseline", seed=2, steps=30,
+    local = GovernanceModel.from_scenario("baseline", seed=2, steps=30, overrides=SMALL)
+    flat = GovernanceModel.from_scenario("baseline", seed=2, steps=30,
                            overrides={**SMALL, "healing.enabled": False})
     spread = {True: 0.0, False: 0.0}
     for _ in range(30):
         local.step()
         flat.step()
-        spread[True] = max(spread[True], np.ptp(local.plan.accommodate + local.plan.constrain))
-        spread[False] = max(spread[False], np.ptp(flat.plan.accommodate), np.ptp(flat.plan.constrain))
+        mine, theirs = local.report().plan, flat.report().plan
+        spread[True] = max(spread[True], np.ptp(mine.accommodate + mine.constrain))
+        spread[False] = max(spread[False], np.ptp(theirs.accommodate), np.ptp(theirs.constrain))
     assert spread[True] > 0.01  # healing: a response where the faults are
     assert spread[False] < 1e-12  # without healing: one response everywhere
     assert not local.series()["accommodate"].equals(flat.series()["accommodate"])
@@ -180,10 +188,12 @@ def test_self_configuring_switch():
 @pytest.mark.parametrize(("granularity", "centralisation"), [(1, 0.0), (8, 0.0), (1, 1.0)])
 def test_larger_units_and_the_centre_decide_more_slowly(granularity, centralisation):
     """A response reaches the society later from a grid-wide unit or the centre."""
-    model = GovernanceModel(scenario="baseline", steps=40, seed=3, overrides={
+    model = GovernanceModel.from_scenario("baseline", steps=40, seed=3, overrides={
         "structure.granularity": granularity, "structure.centralisation": centralisation,
         "structure.central_delay": 6, "configuring.enabled": False, "execute.delay": 0})
-    local, central = model._decision_delays(model.knowledge.settings)
+    c = model.config
+    local, central = decision_delays(c.execute.delay, c.structure.central_delay,
+                                     model.knowledge.settings.granularity, c.society.districts_per_side)
     assert central == 7
     assert local == (7 if granularity == 8 else 1)
     model.run()

@@ -1,15 +1,22 @@
 """Soft and hard together (DESIGN.md §3.3), shown over 10 seeds.
 
-Shocks at steps 40 and 200. Measured (10 seeds, means):
+Shocks at steps 40 and 200. Measured (10 replicates of ``compare``, seeded
+by SeedSequence spawn keys since issue 13; means):
 
-* first shock, peak expression: constraint only 0.260, mixed 0.315,
-  accommodation only 0.470; steps until expression is back below 0.2:
-  4.2, 7.0 and 14.8;
-* trust just before the second shock: 0.216, 0.533 and 0.819;
-* peak expression after the second shock: 0.449, 0.323 and 0.062 (the
+* first shock, peak expression: constraint only 0.257, mixed 0.307,
+  accommodation only 0.430; steps until expression is back below 0.2:
+  4.2, 7.3 and 13.9;
+* trust just before the second shock: 0.217, 0.533 and 0.817;
+* peak expression after the second shock: 0.438, 0.309 and 0.073 (the
   mixed run lower than constraint only in 10 of 10 seeds);
-* runs that collapse: 9/10 (at the second shock), 0/10 and 9/10 (at the
+* runs that collapse: 8/10 (at the second shock), 0/10 and 7/10 (at the
   first shock).
+
+With the seeds used before (scenario seed + i) the same figures were 0.260,
+0.315, 0.470; 4.2, 7.0, 14.8; 0.216, 0.533, 0.819; 0.449, 0.323, 0.062; and
+9, 0 and 9 collapses. Accommodation alone settles about twice as slowly as
+the mix: 2.11x on those seeds, 1.90x on these, 1.92x on 20 fresh ones
+(issue 14), so the test asks for 1.6x.
 
 Mechanism off (constraint and removals cost no trust): constraint only
 comes through both shocks in every seed (0 of 10 collapse; peak
@@ -61,8 +68,8 @@ def episodes():
 def test_constraint_quiets_expression_fastest(episodes):
     c, m, a = (episodes[v] for v in VARIANTS)
     assert c["peak1"].mean() < m["peak1"].mean() < a["peak1"].mean()
-    assert c["settle"].mean() + 1.0 <= m["settle"].mean()  # measured 2.8 steps sooner
-    assert a["settle"].mean() >= 2.0 * m["settle"].mean()  # measured 2.2x
+    assert c["settle"].mean() + 1.0 <= m["settle"].mean()  # measured 3.1 steps sooner
+    assert a["settle"].mean() >= 1.6 * m["settle"].mean()  # measured 1.90x (2.11x on the old seeds)
 
 
 def test_constraint_erodes_trust(episodes):
@@ -74,7 +81,7 @@ def test_constraint_erodes_trust(episodes):
 
 def test_constraint_only_ends_in_a_larger_cascade(episodes):
     c, m = episodes["constraint_only"], episodes["mixed"]
-    assert c["peak2"].mean() > m["peak2"].mean() + 0.07  # measured +0.12
+    assert c["peak2"].mean() > m["peak2"].mean() + 0.07  # measured +0.13
     assert (c["peak2"] > m["peak2"]).sum() >= 9           # seed by seed: measured 10 of 10
     # brittle: quiet through the first shock, collapsed at the second
     assert c["collapsed"].sum() >= 7 and c["collapsed_first"].sum() <= 1
@@ -84,7 +91,7 @@ def test_the_mix_collapses_least(episodes):
     collapses = {v: int(episodes[v]["collapsed"].sum()) for v in VARIANTS}
     assert collapses["mixed"] <= 2                         # measured 0 of 10
     assert collapses["mixed"] + 5 <= min(collapses["constraint_only"],
-                                         collapses["accommodation_only"])  # measured 9 and 9
+                                         collapses["accommodation_only"])  # measured 8 and 7
     # accommodation alone is too slow for the first outburst
     assert episodes["accommodation_only"]["collapsed_first"].sum() >= 7
 

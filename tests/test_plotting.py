@@ -36,7 +36,7 @@ LEVERS = ("accommodate", "constrain", "incentivise", "mobilise")
 
 @pytest.fixture(scope="module")
 def series() -> pd.DataFrame:
-    model = GovernanceModel(scenario="baseline", overrides={"society.agents": 2500}, steps=60)
+    model = GovernanceModel.from_scenario("baseline", overrides={"society.agents": 2500}, steps=60)
     return model.run().series()
 
 

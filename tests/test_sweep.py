@@ -12,12 +12,15 @@ import pandas as pd
 import psutil
 import pytest
 
+import simulator.experiments.sweep
 from simulator import load_scenario
 from simulator.cli.main import main
+from simulator.config import Config
 from simulator.experiments.design import factorial, parse_vary
 from simulator.experiments.metrics import METRICS
 from simulator.experiments.sweep import SweepSpec, load_results, run_sweep
 from simulator.experiments.task import execute, seed_sequence
+from simulator.model import GovernanceModel
 
 SMALL = {"society.agents": 900, "society.districts_per_side": 4}
 
@@ -84,9 +87,31 @@ def test_every_engine_gives_the_same_results(serial, tmp_path, engine, workers):
     pd.testing.assert_frame_equal(load_results(out), load_results(serial))
 
 
-def test_a_run_that_raises_is_reported_and_the_sweep_goes_on(serial, tmp_path):
+class InjectedFailure(RuntimeError):
+    """Raised by :func:`execute_or_fail` for the runs it is told to break."""
+
+
+#: Runs that break, and at which step: run 3 mid-way, run 6 before its first step.
+FAILING = {3: 10, 6: 0}
+
+
+def execute_or_fail(task):
+    """The sweep's run function, except that the runs in ``FAILING`` raise at their step.
+
+    Top-level in this module, so that a worker process can import it by name.
+    """
+    if task.run_id not in FAILING:
+        return execute(task)
+    model = GovernanceModel(config=Config(task.parameters), steps=task.steps, rng=task.seed)
+    model.run(FAILING[task.run_id])
+    raise InjectedFailure(f"run {task.run_id} was told to fail at step {FAILING[task.run_id]}")
+
+
+def test_a_run_that_raises_is_reported_and_the_sweep_goes_on(serial, tmp_path, monkeypatch):
     out = tmp_path / "failing"
-    report = run_sweep(spec(), out, engine="process", workers=2, failing={3: 10, 6: 0})
+    monkeypatch.setattr(simulator.experiments.sweep, "execute", execute_or_fail)
+    report = run_sweep(spec(), out, engine="process", workers=2)
+    monkeypatch.undo()  # the retry below runs the ordinary run function
     assert report.computed == 6 and sorted(report.failed) == [3, 6]
     failures = [json.loads(line) for line in (out / "failures.jsonl").read_text().splitlines()]
     assert sorted(f["run_id"] for f in failures) == [3, 6]

@@ -154,15 +154,18 @@ def test_a_crisis_releases_the_reserve_into_the_execute_queue(reserve):
     f = twin.flows(x)
     assert f["crisis"] > 0.999
     p, i = twin.p, twin.index
-    # released: crisis * release * reserve * (1 - fatigue), queued for Execute
-    released = f["crisis"] * p.protecting_release * reserve * (1.0 - 0.4)
+    # the agents' rule: released is crisis * release * reserve, of which fatigue (after this
+    # step's rise) takes its share; the rest is queued for Execute
+    tired = 0.4 + p.protecting_fatigue
+    drained = f["crisis"] * p.protecting_release * reserve
+    released = drained * (1.0 - tired)
     chain = twin.execute_chain
     rate = chain.stages / chain.delay
     first_mobilise = chain.start + 3  # the first stage of the mobilise signal (empty at the start)
     np.testing.assert_allclose(f["dx"][first_mobilise], rate * released, rtol=1e-6)
     assert released > 0.08
     # the reserve drains by what is released and fatigue builds up
-    np.testing.assert_allclose(f["dx"][i["reserve"]], -released / (1.0 - 0.4), rtol=1e-3)
+    np.testing.assert_allclose(f["dx"][i["reserve"]], -drained, rtol=1e-3)
     assert f["dx"][i["fatigue"]] > 0.9 * p.protecting_fatigue
     # switched off: nothing is queued, the reserve does not move
     off = dict(values, **{"protecting.enabled": False})

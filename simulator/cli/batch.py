@@ -1,28 +1,26 @@
 """The batch commands of ``govsim``: ``compare``, ``sweep`` and ``sensitivity``.
 
-Many runs of one scenario, through :mod:`.experiment` (compare) or :mod:`.sweep`
-(a design of points on an engine). Every argument is checked, and the work weighed
-against :data:`~simulator.experiments.design.LIMITS`, before any folder is created; a sweep that
-fails before any run finished removes what it created.
+Many runs of one scenario on an engine (serial, local processes or Dask):
+:func:`simulator.io.runs.compare` runs a scenario's variants over the same seeds,
+:func:`simulator.experiments.sweep.run_sweep` a design of points. Every argument is
+checked, and the work weighed against :data:`~simulator.experiments.design.LIMITS`,
+before any folder is created; a sweep that fails before any run finished removes
+what it created.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
-import platform
-import sys
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .. import __version__
 from ..errors import GovsimError, OutputError, UsageError
-from ..experiments.design import LARGE_FLAG, LIMITS, SAMPLERS, check_count, check_work
+from ..experiments.design import LARGE_FLAG, LIMITS, SAMPLERS, check_count, check_work, run_memory
 from ..experiments.engines import ENGINES
-from ..experiments.sweep import FORMATS
+from ..io.files import TABLE_FORMATS
 from ..scenario import Scenario
-from .common import LARGE_HELP, resolve_scenario, run_memory
+from .common import LARGE_HELP, progress_bar, resolve_scenario
 
 if TYPE_CHECKING:
     from ..experiments.sweep import SweepSpec
@@ -36,10 +34,12 @@ def add_commands(sub) -> None:
     compare.add_argument("scenario", help="scenario name or path to a .toml file")
     compare.add_argument("--replicates", type=int, default=10, help="seeds per variant (default 10)")
     compare.add_argument("--steps", type=int, help="number of steps (default: the scenario's)")
-    compare.add_argument("--seed", type=int, help="first seed (default: the scenario's)")
+    compare.add_argument("--seed", type=int, help="root seed; replicate r of every variant uses the "
+                         "seed material SeedSequence(seed, spawn_key=(0, r)) (default: the scenario's)")
     compare.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE",
                          help="override a parameter in every variant (repeatable)")
     compare.add_argument("--out", type=Path, help="output directory (default: runs/<scenario>-compare-<time>)")
+    _engine_arguments(compare)
     compare.add_argument("--no-plot", action="store_true", help="skip compare.png")
     compare.add_argument(LARGE_FLAG, action="store_true", help=LARGE_HELP)
 
@@ -54,7 +54,7 @@ def add_commands(sub) -> None:
     sweep.add_argument("--replicates", type=int, default=1, help="seeds per point (default 1)")
     sweep.add_argument("--metric", dest="metrics", action="append", default=[],
                        help="metric to keep (repeatable; default: all)")
-    sweep.add_argument("--format", choices=FORMATS, default="csv", help="results table format")
+    sweep.add_argument("--format", choices=TABLE_FORMATS, default="csv", help="results table format")
     sweep.add_argument("--series", action="store_true", help="also keep every run's series")
 
     sens = sub.add_parser("sensitivity", help="first-order and total Sobol' indices of one metric")
@@ -75,65 +75,42 @@ def _common_batch_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE",
                    help="fixed override for every run (repeatable)")
     p.add_argument("--variant", help="apply one of the scenario's named variants")
-    p.add_argument("--engine", choices=ENGINES, default="process",
-                   help="serial, process (default: local processes) or dask")
-    p.add_argument("--workers", type=int, help="worker processes (default: the number of cores)")
-    p.add_argument("--scheduler", metavar="tcp://HOST:PORT",
-                   help="an existing Dask scheduler (with --engine dask)")
+    _engine_arguments(p)
     p.add_argument("--resume", action="store_true",
                    help="finish an interrupted sweep in --out, reusing its finished runs")
     p.add_argument("--no-plot", action="store_true", help="skip the figure")
     p.add_argument(LARGE_FLAG, action="store_true", help=LARGE_HELP)
 
 
-def _compare(args) -> int:
-    from ..experiments.compare import compare_variants
-    from ..io.rundir import RunDirectory, atomic_write_text, default_run_dir, write_csv, write_json
+def _engine_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--engine", choices=ENGINES, default="process",
+                   help="serial, process (default: local processes) or dask; the results are the same")
+    p.add_argument("--workers", type=int, help="worker processes (default: the number of cores)")
+    p.add_argument("--scheduler", metavar="tcp://HOST:PORT",
+                   help="an existing Dask scheduler (with --engine dask)")
 
-    if args.replicates < 1:
-        raise UsageError(f"--replicates must be an integer >= 1, got {args.replicates}")
+
+def _compare(args) -> int:
+    from ..io.rundir import default_run_dir
+    from ..io.runs import compare
+
+    _check_engine(args)
     args.variant = None
     sc = resolve_scenario(args)
-    total = max(1, len(sc.variants)) * args.replicates
-    check_work("compare", runs=total, steps=sc.steps, agents=sc.config["society.agents"],
-               memory=run_memory(sc.config["society.agents"], sc.steps, runs=total),
-               large=args.large)
     out = args.out or default_run_dir(f"{sc.name}-compare")
-    started = datetime.now(UTC)
-    bar = None
-    if sys.stderr.isatty():
-        from tqdm import tqdm
-        bar = tqdm(total=total, desc="runs", unit="run", leave=False)
-
-    def tick(variant: str, replicate: int) -> None:
+    bar = progress_bar(max(1, len(sc.variants)) * args.replicates, "run", leave=False)
+    try:
+        result = compare(sc, args.replicates, out, command=["govsim", *args.argv],
+                         plot=not args.no_plot, engine=args.engine, workers=args.workers,
+                         scheduler=args.scheduler, large=args.large,
+                         progress=(lambda variant, replicate: bar.update()) if bar else None)
+    finally:
         if bar is not None:
-            bar.update()
-
-    with RunDirectory(out) as run_dir:
-        result = compare_variants(sc, args.replicates, progress=tick)
-        if bar:
             bar.close()
-        folder = run_dir.staging
-        write_csv(folder / "metrics.csv", result.metrics())
-        table = result.table()
-        write_csv(folder / "table.csv", table)
-        atomic_write_text(folder / "scenario.toml", sc.to_toml())
-        write_json(folder / "summary.json", {
-            "scenario": sc.name, "variants": list(result.series), "seeds": list(result.seeds),
-            "steps": sc.steps, "govsim_version": __version__, "command": ["govsim", *args.argv],
-            "started": started.isoformat(timespec="seconds"),
-            "finished": datetime.now(UTC).isoformat(timespec="seconds"),
-            "python": platform.python_version(),
-            "variant_changes": sc.variants, "parameters": dict(sc.config),
-        })
-        if not args.no_plot:
-            from ..viz.figures import compare_figure, save_figure
-            save_figure(compare_figure(result), folder / "compare.png")
     headline = ["expression_late", "trust_late", "need_late", "observability_gap_late",
                 "faults_mean", "collapsed", "cost_late"]
-    print(f"wrote {out}/ (metrics.csv, table.csv, summary.json, scenario.toml"
-          f"{'' if args.no_plot else ', compare.png'})")
-    shown = table[["variant", *[f"{h}_mean" for h in headline]]].copy()
+    print(f"wrote {out}/ ({', '.join(result.files)})")
+    shown = result.table[["variant", *[f"{h}_mean" for h in headline]]].copy()
     shown.columns = ["variant", *headline]
     print(f"means over {args.replicates} seeds:")
     print(shown.to_string(index=False, float_format=lambda v: f"{v:.3f}"))
@@ -162,7 +139,7 @@ def _check_engine(args) -> None:
         if not dask_available():
             raise UsageError("--engine dask needs Dask: pip install 'govsim[cluster]'; "
                              "the default --engine process needs nothing")
-    if args.resume and args.out is None:
+    if getattr(args, "resume", False) and args.out is None:
         raise UsageError("--resume needs --out DIR, the folder of the sweep to finish")
 
 
@@ -187,15 +164,13 @@ def _start_batch(args, spec, kind: str):
     If the sweep fails before any run finished, the folders it created go.
     """
     from ..experiments.sweep import run_sweep
-    from ..io.rundir import default_run_dir, missing_folders, os_problem, remove_folders
+    from ..io.files import os_problem
+    from ..io.rundir import default_run_dir, missing_folders, remove_folders
 
     out = args.out or default_run_dir(f"{spec.scenario}-{kind}")
     if spec.design.note:
         print(f"note: {spec.design.note}")
-    bar = None
-    if sys.stderr.isatty():
-        from tqdm import tqdm
-        bar = tqdm(total=spec.runs, desc="runs", unit="run", smoothing=0.1)
+    bar = progress_bar(spec.runs, "run", smoothing=0.1)
 
     def progress(done: int, total: int) -> None:
         if bar is not None:
@@ -264,7 +239,7 @@ def _sensitivity(args) -> int:
     from ..experiments.design import parse_range
     from ..experiments.sensitivity import saltelli_design, sobol_table
     from ..experiments.sweep import load_results
-    from ..io.rundir import write_csv
+    from ..io.files import write_csv
 
     if not 0.5 <= args.confidence < 1:
         raise UsageError(f"--confidence must be in [0.5, 1), got {args.confidence}")

@@ -1,19 +1,23 @@
-"""What the command-line modules share: the scenario a command names, and the weight of its work.
+"""What the command-line modules share: the scenario a command names, and progress bars.
 
-:mod:`.cli` (run, list, show, demo), :mod:`.cli_batch` (compare, sweep, sensitivity) and
-:mod:`.cli_twin` (twin, equilibria) each use these; none of them imports another's commands.
+:mod:`.main` (run, list, show, demo), :mod:`.batch` (compare, sweep, sensitivity) and
+:mod:`.twin` (twin, equilibria) each use these; none of them imports another's commands.
+Like them, this module imports nothing heavy (Mesa, pandas, scipy, matplotlib) at its top,
+so that ``govsim --help``, ``list`` and ``show`` start at once.
 """
 
 from __future__ import annotations
 
 import argparse
+import sys
+from typing import Any
 
 from ..config import parse_override, shown
 from ..errors import UsageError
 from ..experiments.design import LIMITS
 from ..scenario import Scenario, load_scenario
 
-__all__ = ["LARGE_HELP", "resolve_scenario", "run_memory"]
+__all__ = ["LARGE_HELP", "resolve_scenario", "progress_bar"]
 
 #: The help of --large, on every command that computes.
 LARGE_HELP = (f"lift the bounds on work (steps per run {LIMITS.steps:,}, runs {LIMITS.runs:,}, "
@@ -33,17 +37,10 @@ def resolve_scenario(args: argparse.Namespace) -> Scenario:
     return sc.with_changes(steps=args.steps, seed=args.seed, overrides=overrides)
 
 
-#: Estimated bytes a run holds: per step of its series (as Python numbers), per
-#: agent of its state, per district and step of the maps ``--animate`` keeps.
-_BYTES_PER_SERIES_VALUE, _BYTES_PER_AGENT, _BYTES_PER_MAP_CELL = 40, 200, 8
+def progress_bar(total: int, unit: str, **options: Any) -> Any:
+    """A tqdm progress bar on stderr when a person is watching it, else ``None``."""
+    if not sys.stderr.isatty():
+        return None
+    from tqdm import tqdm
 
-
-def run_memory(agents: int, steps: int, runs: int = 1, districts: int = 0) -> int:
-    """Estimated bytes ``runs`` runs hold when all their series are kept (for the bounds).
-
-    ``districts``: also a map of that many districts per step (``--animate``).
-    """
-    from ..recorder import SERIES
-
-    per_step = len(SERIES) * _BYTES_PER_SERIES_VALUE + districts * _BYTES_PER_MAP_CELL
-    return runs * (steps + 1) * per_step + agents * _BYTES_PER_AGENT
+    return tqdm(total=total, desc=f"{unit}s", unit=unit, **options)

@@ -1,13 +1,19 @@
-"""The ``govsim`` command line: the only modules that parse argv and print are ``cli*``.
+"""The ``govsim`` command line: the only modules that parse argv and print are in ``cli/``.
 
 This module holds the parser, ``main`` and the commands ``list``, ``show NAME``,
-``run NAME|PATH`` and ``demo``; :mod:`.cli_batch` adds ``compare``, ``sweep`` and
-``sensitivity``, :mod:`.cli_twin` adds ``twin`` and ``equilibria``, and :mod:`.cli_common`
-holds what they share. Every error the user can fix, and every error of the file system,
-is reported as one line on stderr with exit status 2, never a traceback. Every argument is
-checked, and the work a command asks for is weighed against
-:data:`~simulator.experiments.design.LIMITS`, before any folder is created; a command that fails after
-that removes what it created.
+``run NAME|PATH`` and ``demo``; :mod:`.batch` adds ``compare``, ``sweep`` and
+``sensitivity``, :mod:`.twin` adds ``twin`` and ``equilibria``, and :mod:`.common`
+holds what they share. A command parses its arguments, calls a library function
+(:mod:`simulator.io.runs`, :mod:`simulator.io.twinruns`, :mod:`simulator.experiments.sweep`)
+and prints what it returns. Heavy modules (Mesa, pandas, scipy, matplotlib) are imported
+only inside the handlers of commands that compute, so that ``govsim --help``, ``list``
+and ``show`` start at once (``benchmarks/cli_startup.py`` measures it).
+
+Every error the user can fix, and every error of the file system, is reported as one
+line on stderr with exit status 2, never a traceback. Every argument is checked, and
+the work a command asks for is weighed against
+:data:`~simulator.experiments.design.LIMITS`, before any folder is created; a command
+that fails after that removes what it created.
 """
 
 from __future__ import annotations
@@ -15,21 +21,19 @@ from __future__ import annotations
 import argparse
 import functools
 import os
-import platform
 import sys
 import textwrap
-from collections.abc import Iterable, Sequence
-from datetime import UTC, datetime
+from collections.abc import Sequence
 from pathlib import Path
 
 from .. import __version__
 from ..errors import GovsimError, UsageError
-from ..experiments.design import LARGE_FLAG, LIMITS, check_work
+from ..experiments.design import LARGE_FLAG, LIMITS
 from ..parameters import PARAMETERS
 from ..scenario import ABOUT_SECTIONS, load_scenario, scenario_names
 from .batch import HANDLERS as BATCH_HANDLERS
 from .batch import add_commands as add_batch_commands
-from .common import LARGE_HELP, resolve_scenario, run_memory
+from .common import LARGE_HELP, progress_bar, resolve_scenario
 from .twin import HANDLERS as TWIN_HANDLERS
 from .twin import add_commands as add_twin_commands
 
@@ -110,7 +114,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except GovsimError as exc:
         return _fail(str(exc))
     except OSError as exc:  # the file system refused something no check foresaw
-        from ..io.rundir import os_problem
+        from ..io.files import os_problem
         return _fail(os_problem(exc))
     except MemoryError:
         return _fail(f"out of memory; ask for less work (the bounds {LARGE_FLAG} lifts are "
@@ -174,103 +178,59 @@ def _fmt(value) -> str:
 
 
 # -- run ------------------------------------------------------------------------------
+#: A run is shown a progress bar (when stderr is a terminal) above this many agent-steps.
+_WATCHED_AGENT_STEPS = 5_000_000
+
+
 def _run(args) -> int:
-    # imported here so that `govsim list` stays quick
-    from ..experiments.metrics import summarize
-    from ..io.rundir import RunDirectory, atomic_write_text, default_run_dir, write_csv, write_json
-    from ..model import GovernanceModel
+    from ..io.rundir import default_run_dir
+    from ..io.runs import run
 
     sc = resolve_scenario(args)
-    _check_early_warning(args)
-    agents = sc.config["society.agents"]
-    maps = sc.config["society.districts_per_side"] ** 2 if args.animate else 0
-    check_work("run", steps=sc.steps, agents=agents,
-               memory=run_memory(agents, sc.steps, districts=maps), large=args.large)
+    warning = _warning_request(args)
+    bar = None
+    if sc.steps * sc.config["society.agents"] > _WATCHED_AGENT_STEPS:
+        bar = progress_bar(sc.steps, "step", leave=False)
     out = args.out or default_run_dir(sc.name)
-    started = datetime.now(UTC)
-    with RunDirectory(out) as run_dir:
-        model = GovernanceModel(scenario=sc, seed=sc.seed)
-        maps = _advance(model, sc.steps, keep_maps=args.animate)
-        series = model.series()
-        summary = summarize(series)
-        warning = _early_warning(args, series) if args.early_warning else None
-        folder = run_dir.staging
-        write_csv(folder / "series.csv", series)
-        if warning is not None:
-            write_csv(folder / "early_warning.csv", warning.to_frame())
-        atomic_write_text(folder / "scenario.toml", sc.to_toml())
-        write_json(folder / "summary.json", {
-            "scenario": sc.name,
-            "variant": sc.variant,
-            "title": sc.title,
-            "seed": sc.seed,
-            "steps": sc.steps,
-            "govsim_version": __version__,
-            "command": ["govsim", *args.argv],
-            "started": started.isoformat(timespec="seconds"),
-            "finished": datetime.now(UTC).isoformat(timespec="seconds"),
-            "python": platform.python_version(),
-            "metrics": summary,
-            **({"early_warning": warning.summary()} if warning is not None else {}),
-            "parameters": dict(sc.config),
-        })
-        if not args.no_plot:
-            from ..viz.figures import dashboard_figure, save_figure
-            subtitle = f"seed {sc.seed}" + (f", variant {sc.variant}" if sc.variant else "")
-            save_figure(dashboard_figure(series, sc.title, subtitle), folder / "dashboard.png")
-            if warning is not None:
-                from ..viz.figures import early_warning_figure
-                save_figure(early_warning_figure(series, warning, f"{sc.title}: early warning",
-                                                 subtitle), folder / "early_warning.png")
-        if args.animate:
-            from ..viz.animation import save_animation
-            save_animation(maps, series, f"{sc.title}: share expressing by district",
-                           folder / "animation.gif")
-    ew_files = "" if warning is None else ", early_warning.csv" + ("" if args.no_plot else ", early_warning.png")
-    print(f"wrote {out}/ (series.csv, summary.json, scenario.toml"
-          f"{'' if args.no_plot else ', dashboard.png'}{', animation.gif' if args.animate else ''}"
-          f"{ew_files})")
-    print(f"  expression {summary['expression_late']:.3f}  trust {summary['trust_late']:.3f}  "
-          f"need {summary['need_late']:.3f}  faults/step {summary['faults_mean']:.1f}  "
-          f"collapsed {'yes' if summary['collapsed'] else 'no'}  (late-run means)")
-    if warning is not None:
-        before = f"the event at step {warning.event}" if warning.event_found != "none" else "the end (no event found)"
-        print(f"  early warning on {warning.series}, steps {warning.start}-{warning.event - 1} before {before}: "
-              f"Kendall tau of variance {warning.tau_variance:+.2f}, of lag-1 autocorrelation "
-              f"{warning.tau_autocorrelation:+.2f} (window {warning.window})")
+    try:
+        result = run(sc, out, command=["govsim", *args.argv], plot=not args.no_plot,
+                     animate=args.animate, warning=warning, large=args.large,
+                     progress=bar.update if bar is not None else None)
+    finally:
+        if bar is not None:
+            bar.close()
+    m, found = result.metrics, result.warning
+    print(f"wrote {out}/ ({', '.join(result.files)})")
+    print(f"  expression {m['expression_late']:.3f}  trust {m['trust_late']:.3f}  "
+          f"need {m['need_late']:.3f}  faults/step {m['faults_mean']:.1f}  "
+          f"collapsed {'yes' if m['collapsed'] else 'no'}  (late-run means)")
+    if found is not None:
+        before = (f"the event at step {found.event}" if found.event_found != "none"
+                  else "the end (no event found)")
+        print(f"  early warning on {found.series}, steps {found.start}-{found.event - 1} before "
+              f"{before}: Kendall tau of variance {found.tau_variance:+.2f}, of lag-1 "
+              f"autocorrelation {found.tau_autocorrelation:+.2f} (window {found.window})")
     return 0
 
 
-#: Series ``--ew-series`` accepts: every recorded series but the step counter.
-def _ew_series() -> list[str]:
-    from ..recorder import SERIES
-    return [name for name in SERIES if name != "step"]
-
-
-def _check_early_warning(args) -> None:
-    """Reject early-warning options that cannot work, before the run starts."""
+def _warning_request(args):
+    """The early-warning request of the ``--ew-*`` options, refused if it cannot work."""
     given = [flag for flag, value in (("--ew-window", args.ew_window), ("--ew-start", args.ew_start),
                                       ("--ew-event", args.ew_event)) if value is not None]
     if args.ew_series != "observed_expression":
         given.insert(0, "--ew-series")
     if given and not args.early_warning:
         raise UsageError(f"{', '.join(given)} only apply with --early-warning")
-    if args.early_warning and args.ew_series not in _ew_series():
-        raise UsageError(f"--ew-series must be one of {', '.join(_ew_series())}; got {args.ew_series!r}")
+    if not args.early_warning:
+        return None
+    from ..io.runs import WarningRequest
+    from ..recorder import SERIES
 
-
-def _early_warning(args, series):
-    """The early-warning indicators the ``--ew-*`` options ask for."""
-    from ..errors import ParameterError
-    from ..experiments.early_warning import early_warning
-
-    steps = series["step"].to_numpy()
-    start = args.ew_start if args.ew_start is not None else min(50, int(steps[-1]) // 4)
-    try:
-        return early_warning(series[args.ew_series].to_numpy(), series=args.ew_series, steps=steps,
-                             event=args.ew_event, start=start, window=args.ew_window)
-    except ParameterError as exc:
-        raise UsageError(f"--early-warning: {exc}") from None
+    allowed = [name for name in SERIES if name != "step"]
+    if args.ew_series not in allowed:
+        raise UsageError(f"--ew-series must be one of {', '.join(allowed)}; got {args.ew_series!r}")
+    return WarningRequest(series=args.ew_series, window=args.ew_window, start=args.ew_start,
+                          event=args.ew_event)
 
 
 # -- demo ------------------------------------------------------------------------------------
@@ -293,31 +253,3 @@ def _demo(args) -> int:
           f"at http://{shown}:{args.port}/  (Ctrl-C stops the server)", flush=True)
     serve(sc, args.host, args.port, args.play)
     return 0
-
-
-def _advance(model, steps: int, keep_maps: bool = False) -> list:
-    """Step the model, with a progress bar when a person is watching.
-
-    With ``keep_maps``, returns the share expressing per district (a k x k
-    grid) at every step, for the animation.
-    """
-    k = model.grid.k
-    maps = []
-
-    def snapshot() -> None:
-        if keep_maps:
-            maps.append(model.society.state.expression.reshape(k, k).copy())
-
-    snapshot()
-    watched = sys.stderr.isatty() and steps * model.society.n > 5_000_000
-    if not (keep_maps or watched):
-        model.run(steps)
-        return maps
-    ticks: Iterable[int] = range(steps)
-    if watched:
-        from tqdm import tqdm
-        ticks = tqdm(ticks, desc="steps", unit="step", leave=False)
-    for _ in ticks:
-        model.step()
-        snapshot()
-    return maps

@@ -13,7 +13,7 @@ import solara
 from mesa.visualization import SolaraViz
 from mesa.visualization.utils import update_counter
 
-from ..narrate import describe_step
+from ..narrate import describe_loops, describe_step
 from ..scenario import ABOUT_SECTIONS
 from .charts import FELT_AND_SEEN, LEVERS, MAP_QUANTITIES, district_map, district_values, line_chart
 from .controls import DashboardModel, model_params
@@ -64,13 +64,18 @@ def Levers(model):
 
 
 def MapeK(model):
-    """What each stage saw and decided on the last step, in words."""
-    with solara.Card(f"The loop at step {model.steps}") as card:
+    """What each stage of the fast loop, and each self-* loop, saw and did last, in words."""
+    with solara.Card(f"The loops at step {model.steps}") as card:
         if model.steps == 0:
             Paragraph("Not started", "Press Step or ▶: the loop has not acted yet.")
         else:
-            for stage, text in describe_step(model).items():
+            report = model.report()
+            for stage, text in describe_step(report).items():
                 Paragraph(stage, text)
+            for loop in describe_loops(report):
+                when = "" if loop.step is None else f", last turn at step {loop.step}"
+                Paragraph(f"{loop.name.capitalize()} ({loop.scope}, {loop.pace}{when})",
+                          " ".join(w for w in (loop.saw, loop.concluded, loop.did) if w))
     return card
 
 

@@ -46,11 +46,12 @@ _FONT = 18  # legible from the back of a lecture hall
 
 def district_values(model, quantity: str) -> np.ndarray:
     """One value per district, laid out as the k x k grid of districts."""
-    k = model.grid.k
+    report = model.report()
+    k = report.districts_per_side
     if quantity == "tension":
-        values = model.assessment.tension
+        values = report.assessment.tension
     elif quantity in MAP_QUANTITIES:
-        values = getattr(model.society.state, quantity)
+        values = getattr(report.truth, quantity)
     else:
         raise ValueError(f"unknown map quantity {quantity!r}; one of {', '.join(MAP_QUANTITIES)}")
     return np.asarray(values, dtype=float).reshape(k, k)

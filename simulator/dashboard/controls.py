@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..model import GovernanceModel
+from ..model import ScenarioModel
 from ..parameters import PARAMETERS
 from ..scenario import Scenario
 
@@ -35,7 +35,7 @@ CONTROLS: dict[str, str] = {
 _SLIDER_HIGH = {"plan.capacity": 2.0, "monitor.delay": 30, "execute.delay": 30}
 
 
-class DashboardModel(GovernanceModel):
+class DashboardModel(ScenarioModel):
     """The model a dashboard reset builds: scenario, seed, and the controls' values.
 
     Mesa's dashboard calls the model class with every control as a keyword;

@@ -53,7 +53,7 @@ class StudentPlanner:
         self.allocation = Allocation()
 
     def plan(self, assessment: Assessment, settings: Settings, budget: float,
-             mobilise: np.ndarray) -> Plan:
+             mobilise: np.ndarray, local_repair: bool) -> Plan:
         a, cap = self.allocation, self.config.execute.max_intensity
         districts = assessment.tension.size
         spend = budget * float(np.clip(a.intensity, 0.0, 1.0))
@@ -71,20 +71,18 @@ class StudentPlanner:
 
 
 def play_model(scenario: Scenario, seed: int) -> GovernanceModel:
-    """A model whose Plan stage is the student."""
-    model = GovernanceModel(scenario=scenario, seed=seed, overrides=GAME,
-                            steps=min(PLAY_STEPS, scenario.steps))
-    # a stand-in with the same plan(...) as Planner (duck-typed: the model only calls plan)
-    model.planner = StudentPlanner(model.config)  # type: ignore[assignment]
-    return model
+    """A model whose Plan stage is the student (``model.loop.planner``)."""
+    game = scenario.with_changes(overrides=GAME)
+    return GovernanceModel.from_scenario(game, seed=seed, steps=min(PLAY_STEPS, scenario.steps),
+                                         planner=StudentPlanner(game.config))
 
 
 def score_sheet(model: GovernanceModel, scenario: Scenario, seed: int) -> pd.DataFrame:
     """The student's run beside every built-in policy, same seed and steps."""
     rows = [{"who": "you", **summarize(model.series())}]
     for policy in POLICIES:
-        rival = GovernanceModel(scenario=scenario, seed=seed, steps=model.steps,
-                                overrides={**GAME, "plan.policy": policy})
+        rival = GovernanceModel.from_scenario(scenario, seed=seed, steps=model.steps,
+                                              overrides={**GAME, "plan.policy": policy})
         rows.append({"who": f"policy '{policy}'", **summarize(rival.run().series())})
     table = pd.DataFrame(rows)[["who", *SCORE_COLUMNS]]
     return table

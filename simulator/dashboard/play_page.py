@@ -44,7 +44,7 @@ def PlayPage():
     over = model.steps >= steps
 
     def apply() -> None:
-        planner = model.planner
+        planner = model.loop.planner
         assert isinstance(planner, StudentPlanner)  # play_model put the student there
         a = planner.allocation
         a.intensity, a.soft_share = intensity.value, soft.value
@@ -56,7 +56,8 @@ def PlayPage():
 
     version.get()  # reading it subscribes this page: it re-renders after every step
     frame = model.series()
-    a = model.assessment
+    report = model.report()
+    a = report.assessment
     with solara.AppBar():
         solara.AppBarTitle(f"govsim · play the Plan stage · {sc.title}")
     with solara.Columns([1, 3]):
@@ -78,7 +79,7 @@ def PlayPage():
                           "policies did on the same society.")
             with solara.Columns([1, 1]):
                 with solara.Card("What Monitor and Analyze report"):
-                    solara.FigureEcharts(district_map(a.tension.reshape(model.grid.k, -1),
+                    solara.FigureEcharts(district_map(a.tension.reshape(report.districts_per_side, -1),
                                                       "estimated tension", model.steps),
                                          attributes=CHART)
                     solara.Text(f"{int(a.faults.sum())} of {a.faults.size} districts in fault"

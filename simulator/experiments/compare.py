@@ -1,9 +1,23 @@
-"""Experiments: replicate runs of a scenario and its variants.
+"""Experiments: replicate runs of a scenario and its variants, on the same seeds.
 
 A *variant* is a named set of parameter changes declared in the scenario.
-:func:`compare_variants` runs the base scenario and every variant over the
-same seeds, so differences between variants are not differences of luck,
-and returns per-step series and headline metrics for each.
+:func:`compare_variants` runs every variant (or the base scenario, when it
+declares none) over the same replicates, so differences between variants
+are not differences of luck, and returns per-step series and headline
+metrics for each.
+
+Seeds: replicate ``r`` of every variant draws its random numbers from
+``SeedSequence(root_seed, spawn_key=(0, r))`` (:func:`~.task.seed_sequence`),
+the seed material of replicate ``r`` at point 0 of a sweep. We chose this
+over ``root_seed + r`` so that every batch of runs has one scheme (spawn keys
+give streams that do not overlap, unlike neighbouring integer seeds), and so
+that "replicate ``r``" is one run everywhere: ``govsim compare NAME`` of a
+scenario without variants, ``govsim twin NAME --compare R`` and ``govsim
+sweep NAME`` without ``--vary`` run the same ``R`` runs. All variants use
+point 0's random numbers, as the points of a sensitivity design share theirs:
+pairing them on the same seeds (common random numbers) is what makes the
+comparison fair. The runs go through the sweeps' engines (serial, local
+processes or Dask), and give the same series on each.
 """
 
 from __future__ import annotations
@@ -16,41 +30,60 @@ import pandas as pd
 
 from ..model import GovernanceModel
 from ..scenario import Scenario
+from .engines import run_tasks
 from .metrics import summarize
+from .task import RunTask, execute, seed_sequence
 
 __all__ = ["run_once", "Comparison", "compare_variants", "replicate_seeds"]
 
-
-def replicate_seeds(scenario: Scenario, replicates: int) -> list[int]:
-    """The seeds used for ``replicates`` runs: the scenario's seed, then the next ones."""
-    return [scenario.seed + i for i in range(replicates)]
+#: The sweep point whose random numbers every variant of a comparison uses.
+SEED_POINT = 0
 
 
-def run_once(scenario: Scenario, seed: int, steps: int | None = None) -> pd.DataFrame:
-    """Run ``scenario`` with ``seed`` and return its series."""
-    model = GovernanceModel(scenario=scenario, seed=seed, steps=steps)
+def replicate_seeds(scenario: Scenario, replicates: int) -> list[np.random.SeedSequence]:
+    """The seed material of replicates ``0 .. replicates - 1`` of ``scenario`` (its seed the root)."""
+    return [seed_sequence(scenario.seed, SEED_POINT, r) for r in range(replicates)]
+
+
+def run_once(scenario: Scenario, seed: int | np.random.SeedSequence,
+             steps: int | None = None) -> pd.DataFrame:
+    """Run ``scenario`` with ``seed`` (an integer, or a replicate's seed material) for its series."""
+    if isinstance(seed, np.random.SeedSequence):
+        model = GovernanceModel.from_scenario(scenario, rng=seed, steps=steps)
+    else:
+        model = GovernanceModel.from_scenario(scenario, seed=seed, steps=steps)
     return model.run().series()
 
 
 @dataclass(frozen=True)
 class Comparison:
-    """Series and metrics of every variant over the same seeds."""
+    """Series and metrics of every variant over the same replicates."""
 
     scenario: Scenario
-    seeds: tuple[int, ...]
-    series: dict[str, list[pd.DataFrame]]  # variant -> one frame per seed
+    replicates: int
+    series: dict[str, list[pd.DataFrame]]  # variant -> one frame per replicate
+
+    @property
+    def seeds(self) -> tuple[np.random.SeedSequence, ...]:
+        """Each replicate's seed material (``run_once`` of a variant with it gives its run)."""
+        return tuple(replicate_seeds(self.scenario, self.replicates))
+
+    @property
+    def spawn_keys(self) -> list[list[int]]:
+        """Each replicate's spawn key under the root seed ``scenario.seed``."""
+        return [[SEED_POINT, r] for r in range(self.replicates)]
 
     def metrics(self) -> pd.DataFrame:
-        """One row per (variant, seed) with the headline metrics."""
+        """One row per (variant, replicate) with the headline metrics."""
         rows = []
         for variant, frames in self.series.items():
-            for seed, frame in zip(self.seeds, frames):
-                rows.append({"variant": variant, "seed": seed, **summarize(frame)})
+            for replicate, frame in enumerate(frames):
+                rows.append({"variant": variant, "replicate": replicate, **summarize(frame)})
         return pd.DataFrame(rows)
 
     def table(self, columns: Iterable[str] | None = None) -> pd.DataFrame:
-        """Mean and standard deviation across seeds of each metric, per variant."""
-        m = self.metrics().drop(columns="seed")
+        """Mean and standard deviation across replicates of each metric, per variant."""
+        m = self.metrics().drop(columns="replicate")
         if columns is not None:
             m = m[["variant", *columns]]
         grouped = m.groupby("variant", sort=False)
@@ -59,7 +92,7 @@ class Comparison:
         return out[ordered].reset_index()
 
     def band(self, variant: str, column: str, quantiles=(0.1, 0.9)) -> pd.DataFrame:
-        """Mean and a quantile band across seeds of one series."""
+        """Mean and a quantile band across replicates of one series."""
         stack = np.vstack([f[column].to_numpy(dtype=float) for f in self.series[variant]])
         steps = self.series[variant][0]["step"].to_numpy()
         lo, hi = np.quantile(stack, quantiles, axis=0)
@@ -68,23 +101,36 @@ class Comparison:
 
 def compare_variants(scenario: Scenario, replicates: int, variants: Iterable[str] | None = None,
                      steps: int | None = None,
-                     progress: Callable[[str, int], None] | None = None) -> Comparison:
-    """Run the base scenario and each variant over the same ``replicates`` seeds.
+                     progress: Callable[[str, int], None] | None = None, *,
+                     engine: str = "serial", workers: int | None = None,
+                     scheduler: str | None = None) -> Comparison:
+    """Run each variant (or the base scenario) over the same ``replicates`` seeds.
 
     Parameters
     ----------
     variants : iterable of str, optional
         Which variants (default: all declared ones). The base scenario is
-        included as ``"base"`` only when the scenario declares no variants.
+        included as ``"base"`` only when no variant is asked for.
+    progress : callable, optional
+        Called as ``progress(variant, replicate)`` as each run finishes.
+    engine, workers, scheduler
+        Where the runs are carried out (see :mod:`.engines`); the series do
+        not depend on it.
     """
     names = list(scenario.variants) if variants is None else list(variants)
-    seeds = replicate_seeds(scenario, replicates)
-    runs: dict[str, list[pd.DataFrame]] = {}
     plan = [(name, scenario.with_variant(name)) for name in names] or [("base", scenario)]
-    for name, sc in plan:
-        runs[name] = []
-        for seed in seeds:
-            runs[name].append(run_once(sc, seed, steps))
-            if progress is not None:
-                progress(name, seed)
-    return Comparison(scenario, tuple(seeds), runs)
+    steps = scenario.steps if steps is None else steps
+    tasks = [RunTask(run_id=i * replicates + r, point=i, replicate=r, root_seed=scenario.seed,
+                     steps=steps, parameters=dict(sc.config), keep_series=True,
+                     seed_point=SEED_POINT)
+             for i, (_, sc) in enumerate(plan) for r in range(replicates)]
+    frames: dict[int, pd.DataFrame] = {}
+    for task, result, error in run_tasks(execute, tasks, engine, workers, scheduler):
+        if error is not None:
+            raise error
+        frames[task.run_id] = result.series
+        if progress is not None:
+            progress(plan[task.point][0], task.replicate)
+    runs = {name: [frames[i * replicates + r] for r in range(replicates)]
+            for i, (name, _) in enumerate(plan)}
+    return Comparison(scenario, replicates, runs)

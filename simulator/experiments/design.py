@@ -28,14 +28,14 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from scipy.stats import qmc
 
 from ..config import parse_override, validate_value
 from ..errors import LimitError, ParameterError
 from ..parameters import PARAMETERS, Parameter
 
 __all__ = ["Design", "parse_vary", "parse_range", "factorial", "sampled", "SAMPLERS",
-           "Limits", "LIMITS", "LARGE_FLAG", "check_work", "check_count"]
+           "Limits", "LIMITS", "LARGE_FLAG", "check_work", "check_count", "run_memory",
+           "split_assignment", "linspace_spec"]
 
 SAMPLERS: tuple[str, ...] = ("lhs", "sobol", "halton")
 
@@ -88,6 +88,22 @@ def check_count(what: str, count: int, bound: int, large: bool = False) -> None:
     if not large and count > bound:
         raise LimitError(f"{what}: {_n(count)} is beyond the bound of {_n(bound)} "
                          f"(add {LARGE_FLAG} to do it on purpose)")
+
+
+#: Estimated bytes a run holds: per step of its series (as Python numbers), per
+#: agent of its state, per district and step of the maps ``--animate`` keeps.
+_BYTES_PER_SERIES_VALUE, _BYTES_PER_AGENT, _BYTES_PER_MAP_CELL = 40, 200, 8
+
+
+def run_memory(agents: int, steps: int, runs: int = 1, districts: int = 0) -> int:
+    """Estimated bytes ``runs`` runs hold when all their series are kept (for the bounds).
+
+    ``districts``: also a map of that many districts per step (``--animate``).
+    """
+    from ..recorder import SERIES
+
+    per_step = len(SERIES) * _BYTES_PER_SERIES_VALUE + districts * _BYTES_PER_MAP_CELL
+    return runs * (steps + 1) * per_step + agents * _BYTES_PER_AGENT
 
 
 def check_work(command: str, *, runs: int = 1, steps: int = 0, agents: int = 0,
@@ -159,7 +175,8 @@ def _declared(key: str, flag: str) -> Parameter:
     return p
 
 
-def _split(text: str, flag: str) -> tuple[str, str]:
+def split_assignment(text: str, flag: str) -> tuple[str, str]:
+    """``key`` and ``spec`` of ``key=spec`` (the text of ``--vary`` or ``--range``)."""
     if "=" not in text:
         raise ParameterError(f"{flag} expects key=..., got {text!r}")
     key, spec = (s.strip() for s in text.split("=", 1))
@@ -198,7 +215,7 @@ def parse_vary(text: str, most: int | None = None) -> tuple[str, list[Any]]:
 
     ``most`` bounds the number of values (a :class:`LimitError` beyond it).
     """
-    key, spec = _split(text, "--vary")
+    key, spec = split_assignment(text, "--vary")
     p = _declared(key, "--vary")
     if ":" in spec:
         raw = linspace_spec(key, spec, p, most=most)
@@ -215,7 +232,7 @@ def parse_vary(text: str, most: int | None = None) -> tuple[str, list[Any]]:
 
 def parse_range(text: str) -> tuple[str, float, float]:
     """``key=lo:hi`` for a sampled design; inside the declared bounds."""
-    key, spec = _split(text, "--range")
+    key, spec = split_assignment(text, "--range")
     p = _declared(key, "--range")
     if p.kind not in ("int", "float"):
         raise ParameterError(f"--range {key}: only numeric parameters can be sampled; "
@@ -267,6 +284,8 @@ def sampled(kind: str, samples: int, ranges: list[tuple[str, float, float]], see
         raise ParameterError(f"--samples must be at least 1, got {samples}")
     if most is not None:
         check_count("--samples", samples, most)
+    from scipy.stats import qmc  # here, not at the top: `govsim list` imports this module
+
     note = ""
     rng = np.random.default_rng(seed)
     d = len(ranges)

@@ -26,21 +26,18 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import platform
 import traceback
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from .. import __version__
 from ..config import Config, suggest
 from ..errors import OutputError, ParameterError
-from ..io.rundir import atomic_write_text, write_csv, write_json
+from ..io.files import TABLE_FORMATS, atomic_write_text, read_json, read_table, write_csv, write_json, write_table
+from ..io.provenance import now, provenance
 from .design import Design
 from .engines import check_engine, run_tasks
 from .metrics import METRICS
@@ -48,7 +45,7 @@ from .task import RunResult, RunTask, execute
 
 __all__ = ["SweepSpec", "SweepReport", "run_sweep", "load_results", "check_metrics", "FORMATS"]
 
-FORMATS: tuple[str, ...] = ("csv", "parquet")
+FORMATS: tuple[str, ...] = TABLE_FORMATS
 
 
 def check_metrics(names: list[str] | None) -> tuple[str, ...]:
@@ -132,11 +129,6 @@ def _record_path(out: Path, run_id: int, error: bool = False) -> Path:
     return out / "runs" / f"run-{run_id:06d}{'.error' if error else ''}.json"
 
 
-def _read_json(path: Path) -> Any:
-    """A JSON file's content; ``ValueError`` (or ``OSError``) if it cannot be read."""
-    return json.loads(path.read_text(encoding="utf-8"))
-
-
 def _run_records(out: Path, spec: SweepSpec) -> dict[int, dict[str, Any]]:
     """The finished runs' records by run id; a damaged record is left out (computed again).
 
@@ -149,7 +141,7 @@ def _run_records(out: Path, spec: SweepSpec) -> dict[int, dict[str, Any]]:
             continue
         try:
             run_id = int(path.name[len("run-"):-len(".json")])
-            record = _read_json(path)
+            record = read_json(path)
             whole = (record["run_id"] == run_id and run_id < spec.runs
                      and set(spec.design.keys) <= set(record["parameters"])
                      and set(spec.metrics) <= set(record["metrics"])
@@ -180,7 +172,7 @@ def _open_directory(spec: SweepSpec, out: Path, resume: bool) -> dict[str, Any] 
     if not manifest_path.exists():
         raise OutputError(f"--resume: {out} is not a sweep directory (no manifest.json)")
     try:
-        earlier = _read_json(manifest_path)
+        earlier = read_json(manifest_path)
     except ValueError as exc:  # truncated or edited by hand: JSONDecodeError, UnicodeDecodeError
         raise _damaged(manifest_path, f"not valid JSON: {str(exc).splitlines()[0]}") from None
     if not isinstance(earlier, dict):
@@ -200,16 +192,13 @@ def _open_directory(spec: SweepSpec, out: Path, resume: bool) -> dict[str, Any] 
 def run_sweep(spec: SweepSpec, out: Path, *, engine: str = "process", workers: int | None = None,
               scheduler: str | None = None, resume: bool = False, fmt: str = "csv",
               command: list[str] | None = None,
-              progress: Callable[[int, int], None] | None = None,
-              failing: dict[int, int] | None = None) -> SweepReport:
+              progress: Callable[[int, int], None] | None = None) -> SweepReport:
     """Run (or finish) the sweep ``spec`` into ``out``.
 
     Parameters
     ----------
     progress : callable, optional
         Called as ``progress(done, total)`` after every run.
-    failing : dict, optional
-        For tests: ``{run_id: step}`` makes those runs raise at that step.
     """
     if fmt not in FORMATS:
         raise ParameterError(f"--format must be one of {', '.join(FORMATS)}, got {fmt!r}")
@@ -226,28 +215,22 @@ def run_sweep(spec: SweepSpec, out: Path, *, engine: str = "process", workers: i
         (out / "series").mkdir(exist_ok=True)
     write_csv(out / "design.csv", pd.DataFrame(spec.design.rows()))
 
-    session = {"started": _now(), "finished": None, "engine": engine, "workers": workers,
+    session = {"started": now(), "finished": None, "engine": engine, "workers": workers,
                "scheduler": scheduler, "command": command or []}
     sessions = [*(earlier or {}).get("sessions", []), session]
-    manifest = {
-        "govsim_version": __version__, "python": platform.python_version(),
-        "spec_hash": spec.digest(), "spec": spec.as_dict(), "runs": spec.runs,
-        "design_note": spec.design.note, "started": sessions[0]["started"], "finished": None,
-        "engine": engine, "workers": workers, "command": command or [], "sessions": sessions,
-    }
+    manifest = provenance(command or [], started=sessions[0]["started"], finished=None,
+                          spec_hash=spec.digest(), spec=spec.as_dict(), runs=spec.runs,
+                          design_note=spec.design.note, engine=engine, workers=workers,
+                          sessions=sessions)
     write_json(out / "manifest.json", manifest)
 
     done = set(_run_records(out, spec))
     report = SweepReport(out, spec.runs, reused=len(done))
     todo = [r for r in range(spec.runs) if r not in done]
-    failing = failing or {}
 
     def tasks() -> Iterator[RunTask]:
         for run_id in todo:
-            task = spec.task(run_id)
-            if run_id in failing:
-                task = replace(task, fail_at_step=failing[run_id])
-            yield task
+            yield spec.task(run_id)
 
     try:
         for task, result, error in run_tasks(execute, tasks(), engine, workers, scheduler):
@@ -264,15 +247,11 @@ def run_sweep(spec: SweepSpec, out: Path, *, engine: str = "process", workers: i
     finally:
         _write_failures(out)
         write_results(out, spec, fmt)
-        session.update(finished=_now(), computed=report.computed, reused=report.reused,
+        session.update(finished=now(), computed=report.computed, reused=report.reused,
                        failed=len(report.failed), interrupted=report.interrupted)
         manifest.update(finished=session["finished"], sessions=sessions)
         write_json(out / "manifest.json", manifest)
     return report
-
-
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def _write_run(out: Path, spec: SweepSpec, task: RunTask, result: RunResult) -> None:
@@ -295,7 +274,7 @@ def _write_failure(out: Path, task: RunTask, error: BaseException) -> None:
         "root_seed": task.root_seed, "spawn_key": [task.seed_point, task.replicate],
         "error": f"{type(error).__name__}: {error}",
         "traceback": "".join(traceback.format_exception(error)),
-        "time": _now(),
+        "time": now(),
     })
     _write_failures(out)  # keep failures.jsonl current while the sweep goes on
 
@@ -305,7 +284,7 @@ def _write_failures(out: Path) -> None:
     lines = []
     for path in sorted((out / "runs").glob("run-*.error.json")):
         try:
-            record = _read_json(path)
+            record = read_json(path)
         except (ValueError, OSError) as exc:  # damaged; the run is tried again on --resume
             record = {"run_id": int(path.name[len("run-"):-len(".error.json")]),
                       "error": f"damaged failure record {path.name}: {exc}"}
@@ -331,20 +310,9 @@ def write_results(out: Path, spec: SweepSpec, fmt: str = "csv") -> Path:
     # otherwise be objects (None), not float NaN, in results.parquet
     metrics = list(spec.metrics)
     frame[metrics] = frame[metrics].astype("float64")
-    if fmt == "parquet":
-        path = out / "results.parquet"
-        tmp = path.with_name(f".{path.name}.tmp")
-        frame.to_parquet(tmp, index=False)
-        os.replace(tmp, path)
-        return path
-    path = out / "results.csv"
-    write_csv(path, frame)
-    return path
+    return write_table(out, "results", frame, fmt)
 
 
 def load_results(out: Path) -> pd.DataFrame:
     """The results table of a finished sweep directory."""
-    out = Path(out)
-    if (out / "results.parquet").exists():
-        return pd.read_parquet(out / "results.parquet")
-    return pd.read_csv(out / "results.csv")
+    return read_table(out, "results")

@@ -1,26 +1,37 @@
-"""One run of a sweep: what a worker is given, and what it sends back.
+"""One run of a batch: its seed, what a worker is given, and what it sends back.
 
-A task is plain data (numbers, strings and a dict of parameter values), so
-it travels the same way to a thread, a local process or a Dask worker on
-another machine. Its random generator is derived from the sweep's root seed
-and the run's place in the design alone::
+Every batch of runs (``compare``, ``twin --compare``, ``sweep``,
+``sensitivity``) seeds its runs in one way, by :func:`seed_sequence`::
 
     numpy.random.SeedSequence(root_seed, spawn_key=(point, replicate))
 
-so a run gives the same numbers whichever worker runs it, in whatever order.
+``root_seed`` is the command's ``--seed`` (default: the scenario's);
+``replicate`` is the run's number among the runs of one setting; ``point``
+is the place in a sweep's design whose random numbers the run uses (0 for
+every run of ``compare`` and ``twin --compare``, whose variants share their
+random numbers). So replicate ``r`` is one run wherever it is asked for, and
+a run gives the same numbers whichever worker runs it, in whatever order.
+
+A task is plain data (numbers, strings and a dict of parameter values), so
+it travels the same way to a local process or a Dask worker on another
+machine. Importing this module imports the model: the process engine's fork
+server imports it once, so that each worker starts ready to run.
 """
 
 from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
 from ..config import Config
+from ..model import GovernanceModel
 from .metrics import summarize
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["RunTask", "RunResult", "seed_sequence", "execute"]
 
@@ -32,6 +43,8 @@ def seed_sequence(root_seed: int, point: int, replicate: int) -> np.random.SeedS
 
 @dataclass(frozen=True)
 class RunTask:
+    """One run: its place in the batch, its seed and every parameter's value."""
+
     run_id: int
     point: int
     replicate: int
@@ -40,7 +53,12 @@ class RunTask:
     parameters: dict[str, Any]   # every parameter's value for this run
     keep_series: bool = False
     seed_point: int | None = None  # whose random numbers this run uses (default: its point)
-    fail_at_step: int | None = None  # tests only: raise at this step, as a broken run would
+
+    @property
+    def seed(self) -> np.random.SeedSequence:
+        """The run's seed material (see :func:`seed_sequence`)."""
+        point = self.point if self.seed_point is None else self.seed_point
+        return seed_sequence(self.root_seed, point, self.replicate)
 
 
 @dataclass(frozen=True)
@@ -51,22 +69,10 @@ class RunResult:
     series: pd.DataFrame | None = None
 
 
-class InjectedFailure(RuntimeError):
-    """Raised by a task told to fail (used to test that a sweep survives failures)."""
-
-
 def execute(task: RunTask) -> RunResult:
     """Run one task to the end and summarise it (called in the worker)."""
-    from ..model import GovernanceModel  # imported in the worker, after spawn
-
     started = time.perf_counter()
-    model = GovernanceModel(config=Config(task.parameters), steps=task.steps,
-                            rng=seed_sequence(task.root_seed, task.point if task.seed_point is None
-                                              else task.seed_point, task.replicate))
-    for step in range(task.steps):
-        if task.fail_at_step is not None and step == task.fail_at_step:
-            raise InjectedFailure(f"run {task.run_id} was told to fail at step {step}")
-        model.step()
-    series = model.series()
+    model = GovernanceModel(config=Config(task.parameters), steps=task.steps, rng=task.seed)
+    series = model.run(task.steps).series()
     return RunResult(task.run_id, summarize(series), time.perf_counter() - started,
                      series if task.keep_series else None)

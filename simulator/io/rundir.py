@@ -1,4 +1,4 @@
-"""Output: run directories and atomic writes.
+"""Run directories: a folder of results that appears whole or not at all.
 
 A run is written into a temporary sibling directory and renamed into place
 only when every file is complete, so an interrupted run leaves no
@@ -11,35 +11,23 @@ and the reason in one line.
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import shutil
 import tempfile
 from datetime import datetime
 from pathlib import Path
-from typing import Any
-
-import numpy as np
-import pandas as pd
 
 from ..errors import OutputError
+from .files import os_problem
 
-__all__ = ["atomic_write_text", "write_json", "write_csv", "default_run_dir", "RunDirectory",
-           "missing_folders", "remove_folders", "os_problem"]
+__all__ = ["default_run_dir", "RunDirectory", "missing_folders", "remove_folders"]
 
 
 def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
-
-
-def os_problem(exc: OSError | ValueError, path: Path | str | None = None) -> str:
-    """``'<path>: <reason>'`` for an error of the file system, on one line."""
-    where = getattr(exc, "filename", None) or path
-    reason = getattr(exc, "strerror", None) or str(exc)
-    return f"{where}: {reason}" if where is not None else reason
 
 
 def _why(exc: OSError | ValueError, folder: Path) -> str:
@@ -53,53 +41,6 @@ def _why(exc: OSError | ValueError, folder: Path) -> str:
         except (OSError, ValueError):
             break
     return getattr(exc, "strerror", None) or str(exc)
-
-
-def atomic_write_text(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file and a rename.
-
-    Raises
-    ------
-    OutputError
-        If the file cannot be written (the reason and the path in one line).
-    """
-    path = Path(path)
-    try:
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    except (OSError, ValueError) as exc:
-        raise OutputError(f"cannot write {path}: {os_problem(exc, path.parent)}") from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes owner-only files
-        os.replace(tmp, path)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise OutputError(f"cannot write {path}: {os_problem(exc, path)}") from None
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def _plain(value: Any) -> Any:
-    """JSON-safe numbers: numpy scalars to Python, NaN to null."""
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
-    if isinstance(value, np.generic):
-        value = value.item()
-    if isinstance(value, float) and not np.isfinite(value):
-        return None
-    return value
-
-
-def write_json(path: Path, data: dict[str, Any]) -> None:
-    atomic_write_text(path, json.dumps(_plain(data), indent=2, sort_keys=False) + "\n")
-
-
-def write_csv(path: Path, frame: pd.DataFrame) -> None:
-    atomic_write_text(path, frame.to_csv(index=False, lineterminator="\n"))
 
 
 def default_run_dir(scenario: str, root: Path = Path("runs")) -> Path:

@@ -20,7 +20,15 @@ import numpy as np
 from ..config import Config
 from .contracts import Delivery
 
-__all__ = ["Agency", "Apparatus"]
+__all__ = ["Agency", "Apparatus", "alignment_change"]
+
+
+def alignment_change(alignment, coercion, drift: float, oversight: float, centralisation: float):
+    """Change of alignment in one step: drift with coercion held, restored by oversight.
+
+    Works on each agency's arrays (the agent model) and on plain floats (the twin).
+    """
+    return (-drift * coercion) * alignment + (oversight * centralisation) * (1.0 - alignment)
 
 
 class Agency(mesa.Agent):
@@ -74,5 +82,5 @@ class Apparatus:
         self.coercion = held
         # all agencies at once, the same operations in the same order as one by one
         al = self.alignment
-        al = al + ((-a.drift * held) * al + (a.oversight * centralisation) * (1.0 - al))
+        al = al + alignment_change(al, held, a.drift, a.oversight, centralisation)
         self.alignment = np.minimum(1.0, np.maximum(0.0, al))

@@ -106,7 +106,8 @@ class Plan:
     ``central`` is the share of each district's accommodation and constraint
     decided by the centre; Execute delivers that share later than the rest
     (the centre is slower). Incentives and mobilisation go out locally.
-    Default: all local.
+    Default: all local. ``idle`` says that every lever is zero, so that
+    Execute can deliver nothing without arithmetic.
     """
 
     step: int
@@ -115,6 +116,7 @@ class Plan:
     incentivise: np.ndarray
     mobilise: np.ndarray
     central: np.ndarray | None = None
+    idle: bool = False
 
     def __post_init__(self) -> None:
         if self.central is None:
@@ -129,8 +131,9 @@ class Plan:
 
     @classmethod
     def zeros(cls, step: int, districts: int) -> Plan:
+        """A plan that does nothing."""
         z = np.zeros(districts)
-        return cls(step, z, z.copy(), z.copy(), z.copy())
+        return cls(step, z, z.copy(), z.copy(), z.copy(), idle=True)
 
 
 @dataclass(frozen=True)

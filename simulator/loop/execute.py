@@ -11,14 +11,12 @@ until the next one arrives.
 
 from __future__ import annotations
 
-import operator
-
 import numpy as np
 
 from ..config import Config
 from .contracts import Delivery, Plan
 
-__all__ = ["Executor", "decision_delays"]
+__all__ = ["Executor", "decision_delays", "delivered"]
 
 
 def decision_delays(execute_delay: int, central_delay: int, granularity: int,
@@ -36,11 +34,22 @@ def decision_delays(execute_delay: int, central_delay: int, granularity: int,
     return base + round(unit * central_delay), base + central_delay
 
 
-def _levers(plan: Plan | None) -> tuple:
-    """The arrays of a plan (empty for no plan), to compare by identity."""
-    if plan is None:
-        return ()
-    return plan.accommodate, plan.constrain, plan.incentivise, plan.mobilise, plan.central
+def delivered(accommodate, constrain, incentivise, mobilise, alignment, sharing: float,
+              loss: float, overreach: float, max_intensity: float) -> tuple:
+    """What reaches the society of the levers an agency applies.
+
+    Implementation loss takes ``loss`` of every lever, less with information
+    sharing; an agency of alignment ``a`` withholds the share ``1 - a`` of
+    accommodation and over-applies constraint by ``overreach (1 - a)``, up to
+    twice ``max_intensity``. Works per district on arrays (the agent model)
+    and on plain floats (the twin).
+    """
+    kept = 1.0 - loss * (1.0 - sharing)
+    bent = constrain * kept * (1.0 + overreach * (1.0 - alignment))
+    cap = max_intensity * 2
+    return (accommodate * kept * alignment,
+            np.minimum(bent, cap) if isinstance(bent, np.ndarray) else min(bent, cap),
+            incentivise * kept, mobilise * kept)
 
 
 class Executor:
@@ -56,7 +65,7 @@ class Executor:
         self._queue: list[tuple[int, str, Plan]] = []
         self._in_force = Delivery.zeros(districts)
         self._current: dict[str, Plan] = {}
-        self._made_from: tuple | None = None  # what _in_force was computed from
+        self._nothing = Delivery.zeros(districts)  # what idle plans deliver, whatever the agencies
 
     def submit(self, plan: Plan, due: int, central_due: int | None = None) -> None:
         """Queue ``plan``: its local share for step ``due``, its central share
@@ -83,17 +92,12 @@ class Executor:
         local, central = self._current.get("local"), self._current.get("central")
         if local is None and central is None:
             return self._in_force
-        # plans in force made of the same (read-only) arrays as last time, and the
-        # same alignment and sharing: the same delivery, without the arithmetic
-        # (the usual case with policy "none", whose plans share one zero array)
-        made = (*_levers(local), None, *_levers(central))
-        last = self._made_from
-        if (last is not None and len(last[0]) == len(made) and all(map(operator.is_, made, last[0]))
-                and last[1] == sharing and np.array_equal(last[2], alignment)):
-            d = self._in_force
+        if (local is None or local.idle) and (central is None or central.idle):
+            # plans that do nothing deliver nothing: no arithmetic (policy "none"), but
+            # still a new contract every step
+            d = self._nothing
             self._in_force = Delivery(d.accommodate, d.constrain, d.incentivise, d.mobilise)
             return self._in_force
-        self._made_from = (made, sharing, alignment.copy())
         zero = np.zeros_like(alignment, dtype=float)
 
         def part(plan: Plan | None, lever: str, centrally: bool) -> np.ndarray:
@@ -107,12 +111,8 @@ class Executor:
             return part(local, name, False) + part(central, name, True)
 
         e = self.config.execute
-        kept = 1.0 - e.loss * (1.0 - sharing)
-        overreach = self.config.apparatus.overreach * (1.0 - alignment)
-        self._in_force = Delivery(
-            accommodate=lever("accommodate") * kept * alignment,
-            constrain=np.minimum(lever("constrain") * kept * (1.0 + overreach), e.max_intensity * 2),
-            incentivise=(local.incentivise if local is not None else zero) * kept,
-            mobilise=(local.mobilise if local is not None else zero) * kept,
-        )
+        self._in_force = Delivery(*delivered(
+            lever("accommodate"), lever("constrain"),
+            local.incentivise if local is not None else zero, local.mobilise if local is not None else zero,
+            alignment, sharing, e.loss, self.config.apparatus.overreach, e.max_intensity))
         return self._in_force

@@ -1,9 +1,14 @@
 """Knowledge: what the loop remembers and believes, shared by all stages.
 
-Three things live here:
+Knowledge is where the loops meet: the fast loop leaves its latest
+assessment here, and each self-* loop reads what it watches from here and
+writes its decisions back here. Four things live here:
 
 * the current **settings** of the loop (gains, lever mix, structure,
   capacity), which the slow self-* loops revise;
+* the fast loop's latest **assessment** of the districts, and the orders the
+  self-* loops leave for its Plan (mobilisation per district from
+  self-protecting; local repair from self-healing);
 * a short **history** of system-level figures (estimated tension, observed
   expression, faults, crises, costs), which they read to judge performance;
 * a **learned response model**: an online least-squares estimate, with
@@ -20,6 +25,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from ..config import Config
+from .contracts import Assessment
 
 __all__ = ["Settings", "Knowledge"]
 
@@ -54,7 +60,6 @@ class Record:
     """One step of system-level history."""
 
     tension: float
-    observed_expression: float
     observed_participation: float
     error: float
     fault_share: float
@@ -73,6 +78,21 @@ class Knowledge:
         self._xtx = np.eye(3) * 1e-3
         self._xty = np.zeros(3)
         self._last_objective: np.ndarray | None = None
+        self._assessment: Assessment | None = None
+        #: mobilisation per district that self-protecting ordered this step (None: none)
+        self.mobilisation: np.ndarray | None = None
+        #: whether self-healing decided to repair each district by its own error
+        self.local_repair = False
+
+    @property
+    def assessment(self) -> Assessment:
+        """The fast loop's latest assessment of the districts."""
+        assert self._assessment is not None, "the fast loop has not assessed anything yet"
+        return self._assessment
+
+    @assessment.setter
+    def assessment(self, value: Assessment) -> None:
+        self._assessment = value
 
     def update_settings(self, **changes) -> None:
         self.settings = replace(self.settings, **changes)

@@ -15,9 +15,9 @@ each district:
     plus a proportional-integral response in which constraint is kept for
     districts in fault.
 
-Self-healing decides *where* the response goes: on, every district's fault
-is repaired locally; off, the loop answers the system average with one
-uniform response. Structure decides how the budget is pooled: the centre can
+Self-healing (its own loop, ``selfstar/healing.py``) decides *where* the
+response goes: on, every district's fault is repaired locally; off, the loop
+answers the system average with one uniform response. Structure decides how the budget is pooled: the centre can
 move capacity to where it is needed, local units only spend their own share;
 the plan records which share the centre decided, because Execute delivers
 that share later.
@@ -33,7 +33,7 @@ import numpy as np
 from ..config import Config
 from .contracts import Assessment, Plan
 from .knowledge import Settings
-from .selfstar.objectives import self_healing
+from .selfstar.healing import uniform_response
 
 __all__ = ["Planner", "POLICIES"]
 
@@ -48,10 +48,9 @@ class Planner:
         self._units_of = units_of  # granularity -> unit index of every district
         self._integral: np.ndarray | None = None
         self._previous: np.ndarray | None = None
-        self._zero: np.ndarray | None = None  # read-only zeros shared by idle plans
 
     def plan(self, assessment: Assessment, settings: Settings, budget: float,
-             mobilise: np.ndarray) -> Plan:
+             mobilise: np.ndarray, local_repair: bool) -> Plan:
         """Return lever intensities per district for this step.
 
         Parameters
@@ -64,24 +63,22 @@ class Planner:
             Capacity left for the levers this step (whole system).
         mobilise : numpy.ndarray
             Mobilisation per district released by self-protecting.
+        local_repair : bool
+            Whether self-healing decided that each district is answered by
+            its own error (else every district gets the average response).
         """
         districts = assessment.tension.size
         policy = self.config.plan.policy
         cap = self.config.execute.max_intensity
         if policy == "none":
             if not np.any(mobilise):
-                # nothing to do: every lever is the same read-only zero array, so
-                # Execute can tell that nothing changed and skip its arithmetic
-                if self._zero is None or self._zero.size != districts:
-                    self._zero = np.zeros(districts)
-                    self._zero.flags.writeable = False
-                z = self._zero
-                return Plan(assessment.step, z, z, z, z, central=z)
+                return Plan.zeros(assessment.step, districts)  # idle: Execute skips its arithmetic
             zero = np.zeros(districts)
             return Plan(assessment.step, zero, zero.copy(), zero.copy(),
                         np.minimum(np.asarray(mobilise, float), cap))
         accommodate, constrain = self._demand(policy, assessment, settings, budget / districts)
-        accommodate, constrain = self_healing(self.config.healing.enabled, accommodate, constrain)
+        if not local_repair:
+            accommodate, constrain = uniform_response(accommodate, constrain)
         lever_budget = budget * (1.0 - settings.incentive_share)
         accommodate, constrain, central = self._fit(accommodate, constrain, lever_budget, settings)
         incentivise = np.full(districts, min(cap, budget * settings.incentive_share / districts))

@@ -1,8 +1,10 @@
 """The society: synthetic agents on a toroidal grid, cut into districts.
 
-``agents``   the agents' state (numpy arrays) and their update rules
-``grid``     cells, districts, management units and neighbourhood windows
-``patrols``  standing enforcement walking at random through the cells
+``agents``     the agents' state (numpy arrays), advanced one step at a time
+``rules``      the update rules as plain functions, shared with the twin
+``districts``  sums over districts and spreads back to agents
+``grid``       cells, districts, management units and neighbourhood windows
+``patrols``    standing enforcement walking at random through the cells
 
 The society's only report is :class:`~simulator.loop.contracts.DistrictState`:
 district means and shares, never anything per agent.

@@ -14,28 +14,8 @@ where disturbances land and where accommodation acts.
 The society never hands out anything per agent. :meth:`Society.aggregate`
 is its only report, and it holds district means and shares.
 
-Update rules (``d`` is the agent's district, ``acc``/``con`` the delivered
-accommodation and constraint, mobilisation counting as both):
-
-* pressure ``P[d,j] <- (P[d,j] + arrivals) (1 - decay) exp(-a acc[d] m_j)``;
-  a shock (hitting scattered districts, or one square region of them) also
-  adds its size to the need of every agent in a district it hits;
-  where ``m_j`` is 1 for a type with a matching response, else
-  ``levers.unmatched_effect``;
-* need ``n <- n + rate (base + sum_j P[d,j] - n) + noise``;
-* trust ``t <- t + ta acc (1 - t) - (tc con + tn n + tr removed[d]) t + rec (t0 - t)``;
-* grievance ``G = n (1 - t)`` (hardship times illegitimacy, Epstein 2002);
-* perceived arrest probability ``p = 1 - exp(-k (C + eyes) / (1 + c A))`` with
-  ``C`` patrols (a density of standing enforcement plus ``levers.presence``
-  per unit of constraint; patrols walk at random, see ``patrols.py``) and
-  ``A`` other expressers within vision, ``eyes`` the
-  visible monitoring; net risk ``R = risk_aversion * p``;
-* expresses when free and ``G - R > threshold``; latent when ``G > threshold``;
-* an expresser is removed with probability ``min(1, removal_rate C / A_now)``,
-  ``A_now`` the expressers within vision this step (itself included), so each
-  patrol takes about one expresser per step,
-  drawn at random: removal depends only on local enforcement presence, which
-  is set per district; nothing selects a particular agent.
+The update rules are functions in ``rules.py``, shared with the
+system-dynamics twin; this module applies them to the agents' arrays.
 """
 
 from __future__ import annotations
@@ -46,6 +26,8 @@ import numpy as np
 
 from ..config import Config
 from ..loop.contracts import Delivery, DistrictState
+from . import rules
+from .districts import Districts
 from .grid import Grid, neighbourhood_add, neighbourhood_sum, pad_work, window_offsets, window_table
 from .patrols import Patrols
 
@@ -95,7 +77,8 @@ class Society:
         self.occupied[self.position] = True
         self.district = grid.district_of_cell[self.position]
         self._dense = n == grid.cells  # agent i on cell i (nobody can move then)
-        self._index_districts()
+        self.districts = Districts(self.district, grid.districts, s.mobility > 0 and not self._dense)
+        self._by_district = self.districts.spread
 
         # work arrays, reused every step
         cells = (grid.side, grid.side)
@@ -112,13 +95,7 @@ class Society:
         window = self._window[0].size
         self._use_table = window >= 25 and grid.cells * window <= 2 ** 21
         self._free = np.ones(n, dtype=bool)  # not removed: kept equal to removal == 0
-        self._joined = np.empty(n, dtype=bool)  # expressers of a contagion round
         self._first_rank = np.empty(grid.cells, dtype=np.int32)  # for movers' conflicts
-        # for district counts (_district_counts), made on first use
-        self._bits: np.ndarray | None = None
-        self._shifted: np.ndarray | None = None
-        self._code: np.ndarray | None = None
-        self._has_bit: np.ndarray | None = None
 
         def spread(mean: float, half: float) -> np.ndarray:
             draw = mean + half * (2.0 * rng.random(n, dtype=f32) - 1.0)
@@ -130,7 +107,7 @@ class Society:
         self.trust = self.trust_initial.copy()
         self.risk_aversion = rng.random(n, dtype=f32)
         self.threshold = spread(s.threshold, s.threshold_spread)
-        self.grievance = self.need * (1.0 - self.trust)
+        self.grievance = rules.grievance(self.need, self.trust)
         self.expressing = np.zeros(n, dtype=bool)
         self.expressed = np.zeros(n, dtype=bool)
         self.latent = self.grievance > self.threshold
@@ -164,41 +141,30 @@ class Society:
             vision (the chilling effect).
         """
         s, lv = self._society, self._levers
-        mob = lv.mobilise_effect * delivery.mobilise
-        accommodation = delivery.accommodate + mob
-        constraint = delivery.constrain + mob
+        accommodation, constraint = rules.levers_felt(delivery.accommodate, delivery.constrain,
+                                                      delivery.mobilise, lv.mobilise_effect)
 
         self._disturb(step, accommodation)
         self._legitimacy_shock(step)
-        # per-agent arithmetic in place, in float32, in one work array
+        # per-agent arithmetic in float32, in place (the rules write into work arrays)
         need, trust, tmp = self.need, self.trust, self._scratch
 
         # need follows baseline plus local unresolved pressure
-        pull = np.subtract(self.need_base, need, out=tmp)
-        pull += self._by_district(self.pressure.sum(axis=1))
-        pull *= s.need_rate
-        need += pull
+        pressure = self._by_district(self.pressure.sum(axis=1))
+        need += rules.need_pull(need, self.need_base, pressure, s.need_rate, out=tmp)
         noise = self.rng.standard_normal(dtype=np.float32, out=tmp)
         noise *= s.need_noise
         need += noise
         np.clip(need, 0.0, 1.0, out=need)
 
-        # trust: met needs build it; constraint, unmet need and removals erode it:
-        # t += gain (1 - t) - loss t, written as  t += gain - (gain + loss) t
-        gain = lv.trust_from_accommodation * accommodation
-        loss = lv.trust_from_constraint * constraint + lv.trust_from_removal * self._removed_share
-        change = np.multiply(need, lv.trust_from_need, out=tmp)
-        change += self._by_district(gain + loss)
-        change *= trust
-        np.subtract(self._by_district(gain), change, out=change)
-        trust += change
-        recovery = np.subtract(self.trust_initial, trust, out=tmp)
-        recovery *= s.trust_recovery
-        trust += recovery
+        # trust: met needs build it; constraint, unmet need and removals erode it
+        gain, loss = rules.trust_rates(accommodation, constraint, self._removed_share, lv.trust_from_accommodation,
+                                 lv.trust_from_constraint, lv.trust_from_removal)
+        trust += rules.trust_change(trust, need, gain, loss, lv.trust_from_need, spread=self._by_district, out=tmp)
+        trust += rules.trust_recovery(trust, self.trust_initial, s.trust_recovery, out=tmp)
         np.clip(trust, 0.0, 1.0, out=trust)
 
-        np.subtract(1.0, trust, out=self.grievance)
-        self.grievance *= need
+        self.grievance = rules.grievance(need, trust, out=self.grievance)
         self._express(constraint, eyes)
         self._participate(delivery.incentivise)
         if s.mobility > 0:
@@ -221,7 +187,7 @@ class Society:
             # a shock is felt at once (hardship), not only through pressure
             self.need += self._by_district(hit * sh.size)
             np.minimum(self.need, 1.0, out=self.need)
-        relief = np.exp(-self._levers.accommodation_effect * np.outer(accommodation, self.match))
+        relief = np.exp(-rules.relief_rate(accommodation[:, None], self.match, self._levers.accommodation_effect))
         self.pressure = (self.pressure + arrivals) * (1.0 - d.decay) * relief
 
     def _shock_districts(self) -> np.ndarray:
@@ -237,18 +203,13 @@ class Society:
         return hit.reshape(-1)
 
     def _scheduled_shock(self, step: int) -> bool:
-        sh = self._shock
-        if sh.at_step < 0 or step < sh.at_step:
-            return False
-        return step == sh.at_step or (sh.every > 0 and (step - sh.at_step) % sh.every == 0)
+        return rules.scheduled_shock(step, self._shock.at_step, self._shock.every)
 
     def _legitimacy_shock(self, step: int) -> None:
         """A fall in everyone's trust, sudden or spread over several steps."""
         sh = self._shock
-        if sh.trust_drop <= 0 or sh.trust_drop_step < 0:
-            return
-        if sh.trust_drop_step <= step < sh.trust_drop_step + sh.trust_drop_duration:
-            fall = np.float32(sh.trust_drop / sh.trust_drop_duration)
+        fall = np.float32(rules.legitimacy_fall(step, sh.trust_drop, sh.trust_drop_step, sh.trust_drop_duration))
+        if fall:
             for arr in (self.trust, self.trust_initial):
                 arr -= fall
                 np.clip(arr, 0.0, 1.0, out=arr)
@@ -266,7 +227,7 @@ class Society:
         # patrols within vision, then expressers within vision: at first those of
         # the last step; with several contagion rounds, those who have just
         # joined count too, so a cascade can spread within one step
-        density = s.enforcement + self._levers.presence * constraint
+        density = rules.patrol_density(constraint, s.enforcement, self._levers.presence)
         patrols = self.patrols.step(density, walk=s.vision)
         np.copyto(self._cells_in, patrols.reshape(self._cells_in.shape))  # as float32
         presence = self._at_agents(self._within_vision(self._cells_in, out=self._patrolled))
@@ -307,14 +268,14 @@ class Society:
             if seen is None:
                 seen = self._within_vision(self._on_cells(self.expressing), out=self._seen)
             crowd_now = seen.reshape(-1)[self.position[idx]]
-            chance = s.removal_rate * presence[idx] / np.maximum(crowd_now, 1)
+            chance = rules.removal_chance(presence[idx], crowd_now, s.removal_rate)
             hit = idx[rng.random(idx.size) < chance]
-            removal[hit] = rng.integers(1, s.removal_term + 1, size=hit.size)
+            removal[hit] = rules.removal_terms(rng, hit.size, s.removal_term)
             self.expressing[hit] = False
             free[hit] = False
 
     def _decide(self, seen: np.ndarray, watched: np.ndarray) -> np.ndarray:
-        """Who would express with ``seen`` expressers in view (Epstein's rule), in a work array."""
+        """Who would express with ``seen`` expressers in view (Epstein's rule)."""
         s, flat = self._society, seen.reshape(-1)
         if self._dense:
             others = self._others
@@ -324,29 +285,17 @@ class Society:
             # mode="raise" works on a copy and is about 3x slower
             others = flat.take(self.position, out=self._others, mode="clip")
         others -= self.expressing
-        # perceived risk p = 1 - exp(-k ratio), net = G - ra p = G - ra + ra exp(-k ratio)
-        crowd = others if s.contagion == 1.0 else np.multiply(others, s.contagion, out=others)
-        crowd += 1.0  # (times 1.0 is the same number: skipped)
-        ratio = np.divide(watched, crowd, out=crowd)
-        if s.arrest_rounding == "round":  # whole patrols per expresser: outnumbered
-            np.rint(ratio, out=ratio)       # patrols deter nobody
-        elif s.arrest_rounding == "floor":
-            np.floor(ratio, out=ratio)
-        ratio *= -s.arrest_k
-        net = np.exp(ratio, out=ratio)
-        net *= self.risk_aversion
-        net += self.grievance
-        net -= self.risk_aversion
-        joined = np.greater(net, self.threshold, out=self._joined)
+        # all in the work array of ``others``, in place
+        ratio = rules.arrest_ratio(watched, others, s.contagion, s.arrest_rounding, out=others)
+        escape = rules.escape_chance(ratio, s.arrest_k, out=others)
+        joined = rules.expresses(self.grievance, self.risk_aversion, escape, self.threshold, out=others)
         joined &= self._free
         return joined
 
     def _participate(self, incentive: np.ndarray) -> None:
         s, lv = self._society, self._levers
-        # chance = participation + participation_trust (trust - 0.5) + incentive effect
-        chance = np.multiply(self.trust, s.participation_trust, out=self._scratch)
-        chance += s.participation - 0.5 * s.participation_trust
-        chance += self._by_district(lv.incentive_effect * incentive)
+        chance = rules.participation_chance(self.trust, s.participation, s.participation_trust,
+                                      self._by_district(lv.incentive_effect * incentive), out=self._scratch)
         draw = self.rng.random(dtype=np.float32, out=self._scratch2)
         np.less(draw, chance, out=self.participating)
         self.participating &= self._free  # removed agents use no services
@@ -381,73 +330,9 @@ class Society:
         self.occupied[target] = True
         self.position[movers] = target
         self.district[movers] = grid.district_of_cell[target]
-        self._index_districts()
+        self.districts.reindex()
 
-    # -- space and districts ----------------------------------------------------
-    def _index_districts(self) -> None:
-        """District populations, and runs of consecutive agents in one district.
-
-        Agents sit in cell order, so a district is a few hundred runs (one
-        per grid row it spans). Agents that move scatter across the runs,
-        so with mobility the district sums go agent by agent instead.
-        """
-        d, D = self.district, self.grid.districts
-        self.population = np.bincount(d, minlength=D).astype(float)
-        self._population_floor = np.maximum(self.population, 1.0)
-        if self._society.mobility > 0 and not self._dense:
-            self._run_start = None
-            return
-        self._run_start = np.flatnonzero(np.diff(d, prepend=-1))
-        self._run_district = d[self._run_start]
-        self._run_length = np.diff(self._run_start, append=d.size)
-
-    def _district_sum(self, values: np.ndarray) -> np.ndarray:
-        """Sum of a per-agent array over each district (float64)."""
-        D = self.grid.districts
-        if self._run_start is None:
-            return np.bincount(self.district, weights=values, minlength=D)
-        # sum each run, then the runs of each district
-        exact = np.int32 if values.dtype == bool else np.float64
-        per_run = np.add.reduceat(values, self._run_start, dtype=exact)
-        return np.bincount(self._run_district, weights=per_run, minlength=D)
-
-    def _district_counts(self, masks: tuple[np.ndarray, ...]) -> list[np.ndarray]:
-        """Agents per district picked by each of a few boolean masks.
-
-        Agents scattered (no runs): one bincount of district x pattern of the
-        masks' bits instead of one weighted bincount per mask, about half the
-        time for four masks. Whole numbers, so the same as the sums.
-        """
-        if self._run_start is not None:
-            return [self._district_sum(m) for m in masks]
-        patterns = 1 << len(masks)
-        bits, shifted, code, has_bit = self._bits, self._shifted, self._code, self._has_bit
-        if bits is None or shifted is None or code is None or has_bit is None or has_bit.shape[1] != len(masks):
-            bits, shifted = self._bits, self._shifted = np.empty(self.n, np.uint8), np.empty(self.n, np.uint8)
-            code = self._code = np.empty(self.n, np.intp)
-            has_bit = self._has_bit = (np.arange(patterns)[:, None] >> np.arange(len(masks))) & 1
-        np.copyto(bits, masks[0].view(np.uint8))
-        for b, mask in enumerate(masks[1:], 1):
-            np.left_shift(mask.view(np.uint8), b, out=shifted)
-            bits |= shifted
-        np.multiply(self.district, patterns, out=code)
-        code += bits
-        per_pattern = np.bincount(code, minlength=patterns * self.grid.districts)
-        return list((per_pattern.reshape(-1, patterns) @ has_bit).T)
-
-    def _by_district(self, values: np.ndarray) -> np.ndarray | np.float32:
-        """Each agent's entry of a per-district array, in float32.
-
-        A new array; or a scalar when every district has the same value,
-        which numpy broadcasts for free.
-        """
-        values = np.asarray(values, dtype=np.float32)
-        if (values == values[0]).all():
-            return values[0]
-        if self._run_start is None:
-            return values.take(self.district)  # take: about twice as fast as [ ]
-        return values[self._run_district].repeat(self._run_length)
-
+    # -- space --------------------------------------------------------------
     def _on_cells(self, values: np.ndarray) -> np.ndarray:
         """A per-agent array laid out on the grid (empty cells 0), in a work array."""
         cells = self._cells_in
@@ -472,20 +357,21 @@ class Society:
     # -- the only report ------------------------------------------------------
     def aggregate(self) -> DistrictState:
         """District aggregates (the society's only output)."""
-        pop = self._population_floor
+        districts = self.districts
+        pop = districts.population_floor
 
         def mean(values: np.ndarray) -> np.ndarray:
-            return self._district_sum(values) / pop
+            return districts.sum(values) / pop
 
-        expressed, latent, participating, free = self._district_counts(
+        expressed, latent, participating, free = districts.counts(
             (self.expressed, self.latent, self.participating, self._free))
         return DistrictState(
-            population=self.population.copy(),
+            population=districts.population.copy(),
             expression=expressed / pop,
             latent=latent / pop,
             need=mean(self.need),
             trust=mean(self.trust),
             grievance=mean(self.grievance),
             participation=participating / pop,
-            removed=(self.population - free) / pop,
+            removed=(districts.population - free) / pop,
         )

@@ -1,12 +1,17 @@
 """Mean field: the society's expected response to its aggregate state.
 
-The system-dynamics twin (``twin.py``) carries only aggregate stocks: mean
+The system-dynamics twin (``stocks.py``) carries only aggregate stocks: mean
 need, mean trust, the share expressing, the share removed. To close its
 loop it needs what the agent society would do *on average* in that state:
 what share of agents would express, hold a latent grievance, participate or
 be removed. This module computes those expectations without simulating
-agents, by averaging the agents' own decision rule (``society.py``) over the
-distributions the agents are drawn from:
+agents, by averaging the agents' own rules over the distributions the
+agents are drawn from. It calls the agents' functions
+(``simulator/society/rules.py``) for grievance, the perceived arrest
+probability, the removal chance and the chance of participating; the
+expression rule itself (:func:`~simulator.society.rules.expresses`) is
+integrated in closed form, and ``tests/test_shared_rules.py`` holds
+the two together:
 
 * baseline need spread uniformly (``society.need_spread``), plus the
   stationary spread of the need noise;
@@ -28,6 +33,8 @@ from dataclasses import dataclass
 
 import numpy as np
 from scipy import special
+
+from ..society import rules
 
 __all__ = ["Population", "Response"]
 
@@ -104,7 +111,7 @@ class Population:
         """Grievance at every node: clipped need times (1 - clipped trust)."""
         n = np.minimum(np.maximum(need + self.dn, 0.0), 1.0)
         t = np.minimum(np.maximum(trust + self.dt, 0.0), 1.0)
-        return n * (1.0 - t)
+        return rules.grievance(n, t)
 
     def respond(self, need: float, trust: float, expressing: float, free: float,
                 patrols: float, eyes: float, incentive: float) -> Response:
@@ -135,13 +142,8 @@ class Population:
             pc = np.exp(c * math.log(lam) - lam - self._log_factorial[:top + 1])
         else:
             pc = self._none[:top + 1]
-        crowd = 1.0 + self.contagion * expressing * self.neighbours
-        ratio = (c + eyes) / crowd
-        if self.rounding == "round":
-            ratio = np.rint(ratio)
-        elif self.rounding == "floor":
-            ratio = np.floor(ratio)
-        p = -np.expm1(-self.k * ratio)                        # perceived arrest chance
+        ratio = rules.arrest_ratio(c + eyes, expressing * self.neighbours, self.contagion, self.rounding)
+        p = 1.0 - rules.escape_chance(ratio, self.k)                # perceived arrest chance
         # P(G - ra p > theta), ra ~ U(0, 1), theta ~ U(low, low + width), in closed form:
         # the mean over ra of the threshold's CDF at G - ra p, i.e. (H(a) - H(a - b)) / b
         a = (g - self.theta_low) / self.theta_width           # (nodes,)
@@ -156,12 +158,12 @@ class Population:
         # each patrol in view takes about one of the expressers it sees now
         if self.removal_rate > 0:
             now = 1.0 + expression * self.neighbours
-            chance = np.minimum(1.0, self.removal_rate * c / now)
+            chance = np.minimum(1.0, rules.removal_chance(c, now, self.removal_rate))
             removal = free * float((by_count * chance) @ pc)
         else:
             removal = 0.0
         t = np.minimum(np.maximum(trust + self.dt, 0.0), 1.0)
-        chance = (self.participation + self.participation_trust * (t - 0.5) + incentive)
+        chance = rules.participation_chance(t, self.participation, self.participation_trust, incentive)
         participation = free * float(w @ np.minimum(np.maximum(chance, 0.0), 1.0))
         return Response(expression=expression, latent=latent, grievance=float(w @ g),
                         removal=removal, participation=participation)

@@ -7,15 +7,14 @@ expression series, step by step. Drawn in the house style of :mod:`.plotting`.
 from __future__ import annotations
 
 import os
-import secrets
 from collections.abc import Sequence
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from ..io.files import atomic_write
 from .figures import LABEL_SIZE, LEGEND_SIZE, LINE_WIDTH, PANEL_TITLE_SIZE, close_figure, plain_text
 from .figures import OKABE_ITO as _C
 
@@ -64,14 +63,8 @@ def save_animation(maps: Sequence[np.ndarray], series: pd.DataFrame, title: str,
         return [image, marker, *lines.values()]
 
     animation = FuncAnimation(fig, draw, frames=steps, blit=False)
-    path = Path(path)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.gif")
     try:
-        animation.save(tmp, writer=PillowWriter(fps=fps))
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+        atomic_write(path, lambda tmp: animation.save(tmp, writer=PillowWriter(fps=fps)))
     finally:
         close_figure(fig)
     return len(steps)

@@ -21,7 +21,6 @@ test) can find the ``trust`` line by name.
 from __future__ import annotations
 
 import os
-import secrets
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -30,6 +29,8 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+
+from ..io.files import atomic_write
 
 __all__ = ["COMPARE_PANELS", "DASHBOARD_COLUMNS", "OKABE_ITO", "compare_figure",
            "dashboard_figure", "early_warning_figure", "plain_text", "save_figure", "close_figure"]
@@ -142,15 +143,8 @@ def save_figure(fig: Figure, path: str | os.PathLike[str]) -> None:
     fmt = path.suffix.lstrip(".").lower() or "png"
     if not isinstance(fig.canvas, FigureCanvasAgg):
         FigureCanvasAgg(fig)
-    # a fresh name beside the target (so the rename stays on one file system);
-    # savefig creates it with the usual permissions, which mkstemp would not
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
     try:
-        fig.savefig(tmp, format=fmt, dpi=DPI)
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+        atomic_write(path, lambda tmp: fig.savefig(tmp, format=fmt, dpi=DPI))
     finally:
         close_figure(fig)
 

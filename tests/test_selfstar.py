@@ -1,6 +1,6 @@
-"""The self-* objectives: protecting, optimizing and configuring over Knowledge.
+"""The four self-* loops, each a MAPE-K loop over Knowledge.
 
-(Self-healing acts inside Plan; its effect on allocations is tested in ``test_plan.py``.)
+(What self-healing's decision does to allocations is tested in ``test_plan.py``.)
 """
 
 import dataclasses
@@ -8,27 +8,43 @@ import dataclasses
 import numpy as np
 import pytest
 
+from simulator.loop.governance import GovernanceLoop
 from simulator.loop.knowledge import Knowledge, Record
-from simulator.loop.selfstar.objectives import SelfConfiguring, SelfOptimizing, SelfProtecting, self_healing
+from simulator.loop.mapek import MapeLoop
+from simulator.loop.selfstar.configuring import SelfConfiguring
+from simulator.loop.selfstar.healing import SelfHealing, uniform_response
+from simulator.loop.selfstar.optimizing import SelfOptimizing
+from simulator.loop.selfstar.protecting import SelfProtecting
+from simulator.model import GovernanceModel
 
 D = 10
 
 
 def record(error=0.0, crisis=False, fault_share=0.0, tension=0.2, participation=0.4):
-    return Record(tension=tension, observed_expression=0.0, observed_participation=participation,
+    return Record(tension=tension, observed_participation=participation,
                   error=error, fault_share=fault_share, crisis=crisis, cost=0.0)
 
 
 # -- self-healing ----------------------------------------------------------------------
 
-def test_self_healing_keeps_or_flattens_the_local_response():
+def test_without_local_repair_every_district_gets_the_average():
     acc, con = np.array([0.0, 1.0, 2.0]), np.array([3.0, 0.0, 0.0])
-    kept = self_healing(True, acc, con)
-    np.testing.assert_array_equal(kept[0], acc)
-    np.testing.assert_array_equal(kept[1], con)
-    flat = self_healing(False, acc, con)
+    flat = uniform_response(acc, con)
     np.testing.assert_allclose(flat[0], 1.0)
     np.testing.assert_allclose(flat[1], 1.0)
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_self_healing_decides_local_repair_each_step(make_config, assessment, enabled):
+    k = Knowledge(make_config())
+    k.assessment = _crisis(assessment)
+    healing = SelfHealing(make_config({"healing.enabled": enabled}))
+    assert healing.turn(3, k) is enabled
+    assert k.local_repair is enabled
+    if enabled:
+        saw, concluded, did = healing.explain(healing.last)
+        assert saw.startswith("4 of 10 districts are in fault")
+        assert concluded.startswith("Repair each district") and "its own tension" in did
 
 
 # -- self-protecting ---------------------------------------------------------------------
@@ -42,14 +58,22 @@ def _quiet(assessment):
     return assessment(np.full(D, 0.1), crisis=False)
 
 
+def respond(loop: SelfProtecting, a, step: int = 0) -> np.ndarray:
+    """One turn of self-protecting on assessment ``a``: the mobilisation it ordered."""
+    k = Knowledge(loop.config)
+    k.assessment = a
+    loop.turn(step, k)
+    return k.mobilisation if k.mobilisation is not None else np.zeros(a.faults.size)
+
+
 def test_reserve_is_released_only_in_crisis(make_config, assessment):
     p = SelfProtecting(make_config(), D)
     full = p.reserve
     np.testing.assert_allclose(full, 0.5 * D)
     for _ in range(5):
-        np.testing.assert_array_equal(p.respond(_quiet(assessment)), 0.0)
+        np.testing.assert_array_equal(respond(p, _quiet(assessment)), 0.0)
     assert p.reserve == full and p.fatigue == 0.0
-    out = p.respond(_crisis(assessment))
+    out = respond(p, _crisis(assessment))
     release = make_config().protecting.release
     fatigue = make_config().protecting.fatigue
     np.testing.assert_allclose(p.reserve, full * (1 - release))
@@ -62,14 +86,14 @@ def test_fatigue_grows_in_crisis_and_reserve_recovers_when_quiet(make_config, as
     p = SelfProtecting(make_config(), D)
     released, fatigue = [], []
     for _ in range(6):
-        released.append(p.respond(_crisis(assessment)).sum())
+        released.append(respond(p, _crisis(assessment)).sum())
         fatigue.append(p.fatigue)
     assert np.all(np.diff(fatigue) > 0)
     assert np.all(np.diff(released) < 0)  # a shrinking reserve, weakened by fatigue
     low_reserve, tired = p.reserve, p.fatigue
     reserves = []
     for _ in range(50):
-        np.testing.assert_array_equal(p.respond(_quiet(assessment)), 0.0)
+        np.testing.assert_array_equal(respond(p, _quiet(assessment)), 0.0)
         reserves.append(p.reserve)
     assert np.all(np.diff(reserves) > 0) and reserves[-1] > low_reserve
     assert reserves[-1] <= p.capacity
@@ -78,7 +102,7 @@ def test_fatigue_grows_in_crisis_and_reserve_recovers_when_quiet(make_config, as
 
 def test_crisis_without_faulty_districts_spreads_mobilisation_evenly(make_config, assessment):
     p = SelfProtecting(make_config(), D)
-    out = p.respond(assessment(np.full(D, 0.1), crisis=True))
+    out = respond(p, assessment(np.full(D, 0.1), crisis=True))
     np.testing.assert_allclose(out, out[0])
     assert out[0] > 0
 
@@ -87,7 +111,7 @@ def test_disabled_self_protecting_does_nothing(make_config, assessment):
     p = SelfProtecting(make_config({"protecting.enabled": False}), D)
     assert p.reserve == 0.0
     for _ in range(5):
-        np.testing.assert_array_equal(p.respond(_crisis(assessment)), 0.0)
+        np.testing.assert_array_equal(respond(p, _crisis(assessment)), 0.0)
     assert p.reserve == 0.0 and p.fatigue == 0.0
 
 
@@ -122,7 +146,7 @@ def test_self_optimizing_moves_the_mix_toward_the_better_lever(make_config, effe
     config = make_config({"optimizing.period": 25, "optimizing.step": 0.05})
     k = _learned(make_config, effect_soft, effect_hard)
     before = k.settings.soft_share
-    SelfOptimizing(config).adjust(50, k)
+    SelfOptimizing(config).turn(50, k)
     np.testing.assert_allclose(k.settings.soft_share, before + direction * 0.05)
 
 
@@ -132,16 +156,16 @@ def test_self_optimizing_acts_only_on_its_period(make_config):
     opt = SelfOptimizing(config)
     before = k.settings
     for step in (1, 13, 24, 26, 49):
-        opt.adjust(step, k)
+        opt.turn(step, k)
         assert k.settings == before
-    opt.adjust(25, k)
+    opt.turn(25, k)
     assert k.settings != before
 
 
 def test_self_optimizing_disabled_changes_nothing(make_config):
     k = _learned(make_config, -0.05, 0.02)
     before = k.settings
-    SelfOptimizing(make_config({"optimizing.enabled": False})).adjust(25, k)
+    SelfOptimizing(make_config({"optimizing.enabled": False})).turn(25, k)
     assert k.settings == before
 
 
@@ -154,7 +178,7 @@ def test_self_optimizing_tunes_the_gain(make_config, errors, factor):
     k = Knowledge(make_config())
     for e in errors:
         k.remember(record(error=e))
-    SelfOptimizing(make_config({"optimizing.period": 25, "optimizing.step": 0.05})).adjust(25, k)
+    SelfOptimizing(make_config({"optimizing.period": 25, "optimizing.step": 0.05})).turn(25, k)
     np.testing.assert_allclose(k.settings.gain, 3.0 * factor)
 
 
@@ -163,7 +187,7 @@ def test_self_optimizing_buys_participation_while_it_is_low(make_config, partici
     k = Knowledge(make_config())
     for _ in range(25):
         k.remember(record(participation=participation))
-    SelfOptimizing(make_config({"optimizing.period": 25, "optimizing.step": 0.05})).adjust(25, k)
+    SelfOptimizing(make_config({"optimizing.period": 25, "optimizing.step": 0.05})).turn(25, k)
     np.testing.assert_allclose(k.settings.incentive_share, 0.1 + change)
 
 
@@ -189,9 +213,9 @@ def test_self_configuring_acts_only_on_its_period(make_config):
         k.remember(record(crisis=True, fault_share=0.5))
     before = k.settings
     for step in (1, 5, 9, 11, 19):
-        conf.adjust(step, k)
+        conf.turn(step, k)
         assert k.settings == before
-    conf.adjust(10, k)
+    conf.turn(10, k)
     assert k.settings != before
 
 
@@ -201,7 +225,7 @@ def test_self_configuring_disabled_changes_nothing(make_config):
     for _ in range(10):
         k.remember(record(crisis=True, fault_share=0.5))
     before = k.settings
-    conf.adjust(10, k)
+    conf.turn(10, k)
     assert k.settings == before
 
 
@@ -212,7 +236,7 @@ def test_self_configuring_raises_capacity_after_crises(make_config):
     for period in range(1, 13):
         for _ in range(10):
             k.remember(record(crisis=True, fault_share=0.5))
-        conf.adjust(10 * period, k)
+        conf.turn(10 * period, k)
         capacity.append(k.settings.capacity)
     np.testing.assert_allclose(capacity[1], 0.4 * 1.1)
     assert np.all(np.diff(capacity) >= 0)
@@ -221,7 +245,7 @@ def test_self_configuring_raises_capacity_after_crises(make_config):
     for period in range(13, 60):
         for _ in range(10):
             k.remember(record(crisis=False, fault_share=0.0))
-        conf.adjust(10 * period, k)
+        conf.turn(10 * period, k)
     assert k.settings.capacity < capacity[-1]
     np.testing.assert_allclose(k.settings.capacity, 0.4)
 
@@ -232,7 +256,7 @@ def test_self_configuring_shares_information_while_faults_persist(make_config):
     for period in range(1, 8):
         for _ in range(10):
             k.remember(record(fault_share=0.5))
-        conf.adjust(10 * period, k)
+        conf.turn(10 * period, k)
         assert 8 % k.settings.granularity == 0  # units always tile the districts
     np.testing.assert_allclose(k.settings.sharing, 1.0)
 
@@ -244,7 +268,7 @@ def test_self_configuring_keeps_what_helps_and_undoes_what_hurts(make_config):
     for period, tension in enumerate([0.2, 0.1, 0.3, 0.05, 0.5, 0.1], start=1):
         for _ in range(10):
             k.remember(record(tension=tension))
-        conf.adjust(10 * period, k)
+        conf.turn(10 * period, k)
         path.append((round(k.settings.centralisation, 6), k.settings.granularity))
     # trials alternate between centralisation and unit size: centralisation up (better:
     # kept), larger units (worse: undone, and the kept structure is scored again), more
@@ -260,6 +284,61 @@ def test_self_configuring_turns_round_at_the_bounds(make_config):
     for period in range(1, 5):
         for _ in range(10):
             k.remember(record(tension=0.2 - 0.01 * period))  # always a little better
-        conf.adjust(10 * period, k)
+        conf.turn(10 * period, k)
         path.append((round(k.settings.centralisation, 6), k.settings.granularity))
     assert path == [(0.9, 8), (0.9, 4), (0.8, 4), (0.8, 2)]
+
+
+# -- one interface, one written order ---------------------------------------------------------
+
+SMALL = {"society.agents": 900, "society.districts_per_side": 3, "optimizing.period": 5,
+         "configuring.period": 10, "analyze.crisis_share": 0.1}
+
+
+def test_every_loop_is_a_mape_k_loop_with_scope_and_pace():
+    model = GovernanceModel.from_scenario("baseline", overrides=SMALL, steps=20, seed=2).run()
+    loops = (model.loop, *model.selfstar)
+    assert all(isinstance(loop, MapeLoop) for loop in loops) and isinstance(model.loop, GovernanceLoop)
+    assert [loop.name for loop in model.selfstar] == ["self-healing", "self-protecting",
+                                                     "self-optimizing", "self-configuring"]
+    assert [loop.scope for loop in loops] == ["district", "district", "system", "system", "system"]
+    assert model.optimizing.pace == "every 5 steps" and model.configuring.pace == "every 10 steps"
+    # each took its last turn at its own pace, and says in words what it saw, concluded and did
+    assert [loop.last.step for loop in loops] == [20, 20, 20, 20, 20]
+    model.run(3)
+    assert [loop.last.step for loop in loops] == [23, 23, 23, 20, 20]
+    for loop in model.selfstar:
+        words = loop.explain(loop.last)
+        assert len(words) == 3 and all(isinstance(w, str) and w.endswith(".") for w in words)
+
+
+def test_the_model_runs_the_loops_in_the_written_order(monkeypatch):
+    """Inside the fast loop's turn: sense, then healing, protecting, optimizing,
+    configuring, then act."""
+    order: list[str] = []
+
+    def spy(cls, method):
+        original = getattr(cls, method)
+
+        def wrapped(self, *args, **kwargs):
+            order.append(getattr(self, "name", cls.__name__) if method == "turn" else method)
+            return original(self, *args, **kwargs)
+        monkeypatch.setattr(cls, method, wrapped)
+
+    for cls in (SelfHealing, SelfProtecting, SelfOptimizing, SelfConfiguring):
+        spy(cls, "turn")
+    spy(GovernanceLoop, "sense")
+    spy(GovernanceLoop, "act")
+    model = GovernanceModel.from_scenario("baseline", overrides=SMALL, steps=1, seed=2)
+    order.clear()
+    model.step()
+    assert order == ["sense", "self-healing", "self-protecting", "self-optimizing",
+                     "self-configuring", "act"]
+
+
+def test_a_loop_switched_off_takes_no_turn():
+    off = {**SMALL, "healing.enabled": False, "protecting.enabled": False,
+           "optimizing.enabled": False, "configuring.enabled": False}
+    model = GovernanceModel.from_scenario("baseline", overrides=off, steps=12, seed=2).run()
+    assert all(loop.last is None for loop in model.selfstar)
+    assert model.knowledge.local_repair is False and model.knowledge.mobilisation is None

@@ -1,0 +1,177 @@
+"""The twin as library functions: ``twin`` and ``equilibria`` compute and write the folder.
+
+Like :mod:`.runs`: each weighs the work before it creates anything, writes a
+run directory with one provenance record in ``summary.json``, and returns
+what the command line prints. ``twin(..., compare=R)`` runs the agent model
+over replicates ``0 .. R-1``, the same runs ``govsim compare`` makes (see
+:mod:`simulator.experiments.compare`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..errors import UsageError
+from ..experiments.design import check_work, run_memory
+from .files import atomic_write_text, write_csv, write_json
+from .provenance import provenance
+from .rundir import RunDirectory
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from ..scenario import Scenario
+
+__all__ = ["SHARED", "TwinOutput", "EquilibriaOutput", "twin", "equilibria"]
+
+#: Series the twin and the agent model both have, shown side by side with --compare.
+SHARED = ("need", "trust", "expression", "latent", "participation", "tension",
+          "accommodate", "constrain", "alignment", "reserve")
+
+
+@dataclass(frozen=True)
+class TwinOutput:
+    """What :func:`twin` wrote and found."""
+
+    out: Path
+    files: list[str]
+    twin: Any  # the solved twin (its form, and for the delayed_feedback loop its gain and delay)
+    frame: pd.DataFrame
+    errors: dict[str, float] | None = None  # mean |twin - agents| per shared series
+
+
+@dataclass(frozen=True)
+class EquilibriaOutput:
+    """What :func:`equilibria` wrote and found."""
+
+    out: Path
+    files: list[str]
+    rows: list[dict[str, Any]]  # the fixed points (without ``vary``)
+    boundaries: list[dict[str, Any]]  # where a branch changes stability (with ``vary``)
+    two_stable_states: list[float] | None = None  # range of coexisting stable states
+
+
+def twin(scenario: Scenario, out: Path, *, command: Sequence[str], compare: int | None = None,
+         plot: bool = True, large: bool = False) -> TwinOutput:
+    """Solve the twin of ``scenario`` over its steps and write folder ``out``.
+
+    ``twin.csv``, ``summary.json``, ``scenario.toml`` and, with ``plot``,
+    ``twin.png``; with ``compare=R`` also ``agents_mean.csv`` and the mean
+    absolute difference per series, over ``R`` agent runs.
+    """
+    import numpy as np
+
+    from ..twin.solve import make_twin, simulate
+
+    if compare is not None and compare < 1:
+        raise UsageError(f"--compare must be an integer >= 1, got {compare}")
+    model = make_twin(scenario.config)
+    if compare and model.form != "loop":
+        raise UsageError("--compare needs twin.form = 'loop': the delayed_feedback loop "
+                         "has no agents to compare with")
+    # the stocks at every step, and the table of them (about three times as wide)
+    stocks = int(np.size(model.initial()))
+    check_work("twin", steps=scenario.steps, memory=(scenario.steps + 1) * stocks * 4 * 8,
+               twin=True, large=large)
+    if compare:
+        agents = scenario.config["society.agents"]
+        check_work("twin --compare", runs=compare, steps=scenario.steps, agents=agents,
+                   memory=run_memory(agents, scenario.steps, runs=compare), large=large)
+    started = datetime.now(UTC)
+    frame = simulate(model, scenario.steps).to_frame()
+    bands = errors = None
+    extra: dict[str, Any] = {}
+    if compare:
+        bands, keys = _agent_runs(scenario, compare)
+        errors = {c: float(np.mean(np.abs(bands["mean"][c].to_numpy() - frame[c].to_numpy())))
+                  for c in SHARED}
+        extra = {"compare": {"replicates": compare, "spawn_keys": keys,
+                             "mean_absolute_difference": errors}}
+    files = ["twin.csv", "summary.json", "scenario.toml"]
+    with RunDirectory(out) as run_dir:
+        folder = run_dir.staging
+        write_csv(folder / "twin.csv", frame)
+        if bands is not None:
+            write_csv(folder / "agents_mean.csv", bands["mean"].reset_index())
+            files.append("agents_mean.csv")
+        atomic_write_text(folder / "scenario.toml", scenario.to_toml())
+        write_json(folder / "summary.json", provenance(
+            command, scenario, started=started, steps=scenario.steps, form=model.form,
+            final={k: float(v) for k, v in frame.iloc[-1].items()}, **extra))
+        if plot:
+            from ..viz.figures import plain_text, save_figure
+            from ..viz.twin import twin_figure
+            save_figure(twin_figure(frame, bands, plain_text(scenario.title)), folder / "twin.png")
+            files.append("twin.png")
+    return TwinOutput(Path(out), files, model, frame, errors)
+
+
+def _agent_runs(scenario: Scenario, replicates: int) -> tuple[dict[str, pd.DataFrame], list]:
+    """Mean and 10-90 % band of ``replicates`` agent runs, and their spawn keys."""
+    import pandas as pd
+
+    from ..experiments.compare import compare_variants
+
+    runs = compare_variants(scenario, replicates, variants=())
+    frames = [f.set_index("step")[list(SHARED)] for f in runs.series["base"]]
+    grouped = pd.concat(frames, keys=range(len(frames))).groupby(level=1)
+    bands = {"mean": grouped.mean(), "low": grouped.quantile(0.1), "high": grouped.quantile(0.9)}
+    return bands, runs.spawn_keys
+
+
+def equilibria(scenario: Scenario, out: Path, *, command: Sequence[str], show: str,
+               vary: tuple[str, Sequence[float]] | None = None, plot: bool = True) -> EquilibriaOutput:
+    """Fixed points of the twin and their stability; with ``vary``, the branches over one parameter.
+
+    Without ``vary``: ``equilibria.csv``. With ``vary=(key, values)``:
+    ``bifurcation.csv`` and, with ``plot``, ``bifurcation.png`` (``show`` the
+    stock on its vertical axis). Both: ``summary.json`` and ``scenario.toml``.
+    """
+    import pandas as pd
+
+    from ..twin.equilibria import boundaries, fixed_points, scan
+    from ..twin.solve import make_twin
+
+    model = make_twin(scenario.config)
+    started = datetime.now(UTC)
+    with RunDirectory(out) as run_dir:
+        folder = run_dir.staging
+        if vary is None:
+            rows = [{"point": n, "kind": p.kind, "leading_real": p.leading.real,
+                     "leading_imag": abs(p.leading.imag), "period": p.period,
+                     **{k: float(p.state[i]) for k, i in model.index.items()}}
+                    for n, p in enumerate(fixed_points(model))]
+            write_csv(folder / "equilibria.csv", pd.DataFrame(rows))
+            atomic_write_text(folder / "scenario.toml", scenario.to_toml())
+            write_json(folder / "summary.json",
+                       provenance(command, scenario, started=started, fixed_points=rows))
+            return EquilibriaOutput(Path(out), ["equilibria.csv", "summary.json", "scenario.toml"],
+                                    rows, [])
+        key, grid = vary
+        table = scan(scenario.config, key, list(grid))
+        found = boundaries(scenario.config, key, table)
+        coexist = _coexisting(table, key)
+        write_csv(folder / "bifurcation.csv", table)
+        atomic_write_text(folder / "scenario.toml", scenario.to_toml())
+        write_json(folder / "summary.json", provenance(
+            command, scenario, started=started, vary={"key": key, "values": [float(g) for g in grid]},
+            boundaries=found, two_stable_states=coexist))
+        files = ["bifurcation.csv", "summary.json", "scenario.toml"]
+        if plot:
+            from ..viz.figures import plain_text, save_figure
+            from ..viz.twin import bifurcation_figure
+            save_figure(bifurcation_figure(table, key, show, plain_text(scenario.title), found),
+                        folder / "bifurcation.png")
+            files.append("bifurcation.png")
+    return EquilibriaOutput(Path(out), files, [], found, coexist)
+
+
+def _coexisting(table: pd.DataFrame, key: str) -> list[float] | None:
+    """The range of ``key`` over which two or more stable fixed points coexist."""
+    stable = table[table["stable"]].groupby(key).size()
+    both = stable[stable >= 2].index
+    return [float(both.min()), float(both.max())] if len(both) else None
