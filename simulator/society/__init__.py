@@ -1,8 +1,8 @@
 """The society: synthetic agents on a toroidal grid, cut into districts.
 
 ``agents``     the agents' state (numpy arrays), advanced one step at a time
-``rules``      the update rules as plain functions, shared with the twin
-``districts``  sums over districts and spreads back to agents
+``rules``      the agents' update rules as functions (the twin calls them too)
+``districts``  district sums and shares from per-agent arrays
 ``grid``       cells, districts, management units and neighbourhood windows
 ``patrols``    standing enforcement walking at random through the cells
 
