@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 
 from simulator.config import Config
-from simulator.loop import apparatus, capacity, execute
+from simulator.loop import apparatus, capacity, execute, monitor, plan
 from simulator.loop.contracts import Delivery, Plan
 from simulator.loop.knowledge import Knowledge, Record
 from simulator.loop.selfstar import configuring, protecting
@@ -123,6 +123,27 @@ def test_decision_delays_are_one_rule(monkeypatch):
         return g
 
     check_both_change(monkeypatch, execute, "decision_delays", later, lambda: series(values, 20),
+                      lambda: twin_numbers(config))
+
+
+@pytest.mark.parametrize(("name", "policy"), [("control", "pid"), ("control", "balanced"),
+                                            ("mix", "pid"), ("mix", "threshold"),
+                                            ("standing_service", "balanced"),
+                                            ("pooled_scale", "balanced")])
+def test_the_policies_are_one_rule(monkeypatch, name, policy):
+    # pooling scales a demand down only when the budget is tight; elsewhere a budget that binds
+    # would hide a change of the demand
+    capacity = 0.15 if name == "pooled_scale" else 2.0
+    values = {**BUSY, "plan.policy": policy, "plan.capacity": capacity, "plan.soft_share": 0.3,
+              "analyze.fault_level": 0.12}
+    config = Config.from_mapping(values)
+    check_both_change(monkeypatch, plan, name, scaled, lambda: series(values, 15),
+                      lambda: twin_numbers(config))
+
+
+def test_visible_monitoring_is_one_rule(monkeypatch):
+    config = Config.from_mapping(BUSY)
+    check_both_change(monkeypatch, monitor, "visible_eyes", scaled, lambda: series(BUSY),
                       lambda: twin_numbers(config))
 
 

@@ -20,7 +20,12 @@ import numpy as np
 from ..config import Config
 from .contracts import DistrictState, Observation
 
-__all__ = ["Monitor"]
+__all__ = ["Monitor", "visible_eyes"]
+
+
+def visible_eyes(visibility: float, coverage: float, window_cells: float) -> float:
+    """Visible monitoring as expected observers within an agent's vision (it deters)."""
+    return visibility * coverage * window_cells
 
 
 class Monitor:
@@ -38,7 +43,7 @@ class Monitor:
         # the settings never change in a run: make the (read-only) array once
         if self._eyes is None or self._eyes.size != districts:
             m = self.config.monitor
-            self._eyes = np.full(districts, m.visibility * m.coverage * self.window_cells)
+            self._eyes = np.full(districts, visible_eyes(m.visibility, m.coverage, self.window_cells))
             self._eyes.flags.writeable = False
         return self._eyes
 

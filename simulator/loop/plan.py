@@ -35,9 +35,31 @@ from .contracts import Assessment, Plan
 from .knowledge import Settings
 from .selfstar.healing import uniform_response
 
-__all__ = ["Planner", "POLICIES"]
+__all__ = ["Planner", "POLICIES", "control", "mix", "standing_service", "pooled_scale"]
 
 POLICIES: tuple[str, ...] = ("none", "threshold", "pid", "balanced")
+
+
+def control(gain, error, integral_gain: float, integral, derivative_gain: float = 0.0, derivative=0.0):
+    """The control signal of the pid and balanced policies, before it is cut at zero:
+    proportional, integral and (pid only) derivative terms."""
+    signal = gain * error + integral_gain * integral
+    return signal + derivative_gain * derivative if derivative_gain else signal
+
+
+def mix(response, soft: float):
+    """A response split by the lever mix: (accommodation, constraint)."""
+    return soft * response, (1.0 - soft) * response
+
+
+def standing_service(service: float, soft: float, per_district: float) -> float:
+    """The balanced policy's accommodation offered everywhere, before any response."""
+    return service * soft * per_district
+
+
+def pooled_scale(demand: float, budget: float) -> float:
+    """How far a pooled budget scales a demand: all of it, or what the budget allows."""
+    return 1.0 if demand <= budget else budget / demand
 
 
 class Planner:
@@ -95,8 +117,7 @@ class Planner:
         p = self.config.plan
         soft = s.soft_share
         if policy == "threshold":
-            response = p.threshold_response * a.faults
-            return soft * response, (1.0 - soft) * response
+            return mix(p.threshold_response * a.faults, soft)
         error = a.error
         if self._integral is None:
             self._integral = np.zeros_like(error)
@@ -107,13 +128,12 @@ class Planner:
         derivative = error - self._previous
         self._previous = error.copy()
         if policy == "pid":
-            response = np.maximum(0.0, s.gain * error + p.integral * self._integral
-                                  + p.derivative * derivative)
-            return soft * response, (1.0 - soft) * response
+            return mix(np.maximum(0.0, control(s.gain, error, p.integral, self._integral,
+                                               p.derivative, derivative)), soft)
         # balanced: standing soft service plus PI, constraint only where in fault
-        response = np.maximum(0.0, s.gain * error + p.integral * self._integral)
-        service = p.service * soft * per_district
-        return service + soft * response, (1.0 - soft) * response * a.faults
+        response = np.maximum(0.0, control(s.gain, error, p.integral, self._integral))
+        accommodate, constrain = mix(response, soft)
+        return standing_service(p.service, soft, per_district) + accommodate, constrain * a.faults
 
     def _fit(self, accommodate, constrain, lever_budget: float, s: Settings):
         """Scale demands to the budget: pooled by the centre, per unit locally.
@@ -125,7 +145,7 @@ class Planner:
         """
         demand = accommodate + constrain
         total = demand.sum()
-        central = 1.0 if total <= lever_budget else lever_budget / total
+        central = pooled_scale(total, lever_budget)
         units = self._units_of(s.granularity)
         unit_demand = np.bincount(units, weights=demand)
         unit_budget = lever_budget * np.bincount(units) / demand.size

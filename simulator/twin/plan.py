@@ -1,7 +1,8 @@
 """Plan in the twin: the policy's mean demand for each lever, fitted to the budget.
 
 The budget is the agent model's (``loop/capacity.py``: :func:`lever_budget`
-after :func:`overheads`). The policies follow ``loop/plan.py`` with the
+after :func:`overheads`). The policies are the agents' (``loop/plan.py``:
+:func:`control`, :func:`mix`, :func:`standing_service`, :func:`pooled_scale`), with the
 district spread of the estimated tension turning each district's
 ``max(0, ...)`` and fault flag into smooth functions of the mean
 (``expectations.py``). Plan's integral is a stock of the twin; its
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import math
 
+from ..loop import plan
 from .expectations import ndtr, positive_mean
 
 __all__ = ["planned", "integral_rate"]
@@ -40,22 +42,19 @@ def planned(p, s, error: float, forecast: float, spread: float, faults: float,
     soft, gain = p.plan_soft_share, p.plan_gain
     incentive_share = p.plan_incentive_share
     if policy == "threshold":
-        response = p.plan_threshold_response * faults
-        acc, con = soft * response, (1 - soft) * response
+        acc, con = plan.mix(p.plan_threshold_response * faults, soft)
     else:
         filling = integral_rate(p, s.integral, error)
-        mean = gain * error + p.plan_integral * s.integral
         if policy == "pid":
-            mean += p.plan_derivative * s.trend
-        response = positive_mean(mean, gain * spread)
-        if policy == "pid":
-            acc, con = soft * response, (1 - soft) * response
+            mean = plan.control(gain, error, p.plan_integral, s.integral, p.plan_derivative, s.trend)
+            acc, con = plan.mix(positive_mean(mean, gain * spread), soft)
         else:  # balanced: standing service, constraint only where in fault
-            acc = p.plan_service * soft * budget + soft * response
-            con = (1 - soft) * _response_in_fault(p.analyze_fault_level, mean, gain, spread, forecast)
+            mean = plan.control(gain, error, p.plan_integral, s.integral)
+            acc, _ = plan.mix(positive_mean(mean, gain * spread), soft)
+            acc += plan.standing_service(p.plan_service, soft, budget)
+            con = plan.mix(_response_in_fault(p.analyze_fault_level, mean, gain, spread, forecast), soft)[1]
     lever_budget = budget * (1 - incentive_share)
-    demand = acc + con
-    scale = 1.0 if demand <= lever_budget else lever_budget / demand
+    scale = plan.pooled_scale(acc + con, lever_budget)
     cap = p.execute_max_intensity
     return min(acc * scale, cap), min(con * scale, cap), min(cap, budget * incentive_share), filling
 

@@ -19,6 +19,7 @@ import math
 
 import numpy as np
 
+from ..loop import monitor
 from ..society import rules
 from ..society.grid import Grid
 from .meanfield import Population, Response
@@ -67,7 +68,7 @@ class MeanSociety:
         self.term = rules.mean_removal_term(int(p.society_removal_term))
         self.window = grid.window_cells(int(p.society_vision), p.society_neighbourhood)
         self.population = Population(values, self.window, p.society_agents / grid.cells)
-        self.eyes = p.monitor_visibility * p.monitor_coverage * self.window
+        self.eyes = monitor.visible_eyes(p.monitor_visibility, p.monitor_coverage, self.window)
         self._responses: dict[tuple, Response] = {}
 
     def relief(self, acc: float) -> np.ndarray:
