@@ -17,7 +17,7 @@ from ..narrate import describe_loops, describe_step
 from ..scenario import ABOUT_SECTIONS
 from .charts import FELT_AND_SEEN, LEVERS, MAP_QUANTITIES, district_map, district_values, line_chart
 from .controls import DashboardModel, model_params
-from .look import CHART, STYLE, Paragraph
+from .look import CHART, STYLE, Heading, Paragraph
 from .play_page import PlayPage
 from .server import demo_play, demo_scenario
 
@@ -70,10 +70,12 @@ def MapeK(model):
             Paragraph("Not started", "Press Step or ▶: the loop has not acted yet.")
         else:
             report = model.report()
+            Heading("The governance loop: every step, district by district")
             for stage, text in describe_step(report).items():
                 Paragraph(stage, text)
+            Heading("The self-* loops: each a MAPE-K loop over Knowledge")
             for loop in describe_loops(report):
-                when = "" if loop.step is None else f", last turn at step {loop.step}"
+                when = "" if loop.step in (None, report.step) else f"; last turn at step {loop.step}"
                 Paragraph(f"{loop.name.capitalize()} ({loop.scope}, {loop.pace}{when})",
                           " ".join(w for w in (loop.saw, loop.concluded, loop.did) if w))
     return card

@@ -6,7 +6,7 @@ import html
 
 import solara
 
-__all__ = ["CHART", "STYLE", "Paragraph"]
+__all__ = ["CHART", "STYLE", "Heading", "Paragraph"]
 
 # large type for a projector; the sidebar (controls) stays compact
 STYLE = """
@@ -21,3 +21,9 @@ CHART = {"style": "height: 330px; width: 100%;"}
 def Paragraph(label: str, text: str) -> None:
     """A paragraph with a bold lead-in (plain HTML: Markdown would fetch KaTeX styles)."""
     solara.HTML(tag="p", unsafe_innerHTML=f"<b>{html.escape(label)}.</b> {html.escape(' '.join(text.split()))}")
+
+
+def Heading(text: str) -> None:
+    """A small heading inside a card, for a group of paragraphs."""
+    solara.HTML(tag="h4", unsafe_innerHTML=html.escape(text),
+                style={"font-size": "19px", "margin": "14px 0 6px", "color": "#37474f"})

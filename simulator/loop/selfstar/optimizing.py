@@ -121,8 +121,9 @@ class SelfOptimizing(MapeLoop):
         judged: _Judged | None = turn.concluded
         if seen is None or judged is None:
             return "Too little history to judge.", "Wait.", "Changed nothing."
+        crossings = {0: "never", 1: "once", 2: "twice"}.get(seen.sign_changes, f"{seen.sign_changes} times")
         saw = (f"Mean error {seen.error:+.3f} over {seen.steps} steps, crossing the set-point "
-               f"{seen.sign_changes} times; observed "
+               f"{crossings}; observed "
                f"participation {seen.participation:.2f}; learned effects: accommodation "
                f"{seen.effect_soft:+.3f}, constraint {seen.effect_hard:+.3f} per unit.")
         gain = "hunting: calm the gain" if judged.hunting else (
