@@ -107,6 +107,29 @@ def test_twin_command_compares_with_agent_runs(tmp_path, capsys):
     assert "twin vs mean of 2 agent runs" in capsys.readouterr().out
 
 
+def test_twin_compare_runs_on_the_engines_of_compare_with_the_same_numbers(tmp_path, monkeypatch):
+    import simulator.experiments.compare as compare
+
+    used = []
+    original = compare.run_tasks
+
+    def spy(function, tasks, engine, *args, **kwargs):
+        used.append(engine)
+        return original(function, tasks, engine, *args, **kwargs)
+
+    monkeypatch.setattr(compare, "run_tasks", spy)
+    base = ["twin", "baseline", "--steps", "30", "--compare", "3", "--set", "society.agents=900",
+            "--no-plot"]
+    tables = {}
+    for engine in ("serial", "process"):
+        out = tmp_path / engine
+        assert main([*base, "--engine", engine, "--workers", "2", "--out", str(out)]) == 0
+        tables[engine] = (out / "agents_mean.csv").read_bytes()
+        assert json.loads((out / "summary.json").read_text())["compare"]["spawn_keys"] == [[0, r] for r in range(3)]
+    assert used == ["serial", "process"]
+    assert tables["serial"] == tables["process"]
+
+
 def test_equilibria_command_finds_the_boundary(tmp_path, capsys):
     out = tmp_path / "eq"
     assert main(["equilibria", "delayed_feedback", "--vary", "plan.gain=0.1:2:60", "--out", str(out)]) == 0

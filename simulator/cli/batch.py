@@ -17,10 +17,9 @@ from typing import TYPE_CHECKING
 
 from ..errors import GovsimError, OutputError, UsageError
 from ..experiments.design import LARGE_FLAG, LIMITS, SAMPLERS, check_count, check_work, run_memory
-from ..experiments.engines import ENGINES
 from ..io.files import TABLE_FORMATS
 from ..scenario import Scenario
-from .common import LARGE_HELP, progress_bar, resolve_scenario
+from .common import LARGE_HELP, check_engine, engine_arguments, progress_bar, resolve_scenario
 
 if TYPE_CHECKING:
     from ..experiments.sweep import SweepSpec
@@ -39,7 +38,7 @@ def add_commands(sub) -> None:
     compare.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE",
                          help="override a parameter in every variant (repeatable)")
     compare.add_argument("--out", type=Path, help="output directory (default: runs/<scenario>-compare-<time>)")
-    _engine_arguments(compare)
+    engine_arguments(compare)
     compare.add_argument("--no-plot", action="store_true", help="skip compare.png")
     compare.add_argument(LARGE_FLAG, action="store_true", help=LARGE_HELP)
 
@@ -75,26 +74,18 @@ def _common_batch_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE",
                    help="fixed override for every run (repeatable)")
     p.add_argument("--variant", help="apply one of the scenario's named variants")
-    _engine_arguments(p)
+    engine_arguments(p)
     p.add_argument("--resume", action="store_true",
                    help="finish an interrupted sweep in --out, reusing its finished runs")
     p.add_argument("--no-plot", action="store_true", help="skip the figure")
     p.add_argument(LARGE_FLAG, action="store_true", help=LARGE_HELP)
 
 
-def _engine_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--engine", choices=ENGINES, default="process",
-                   help="serial, process (default: local processes) or dask; the results are the same")
-    p.add_argument("--workers", type=int, help="worker processes (default: the number of cores)")
-    p.add_argument("--scheduler", metavar="tcp://HOST:PORT",
-                   help="an existing Dask scheduler (with --engine dask)")
-
-
 def _compare(args) -> int:
     from ..io.rundir import default_run_dir
     from ..io.runs import compare
 
-    _check_engine(args)
+    check_engine(args)
     args.variant = None
     sc = resolve_scenario(args)
     out = args.out or default_run_dir(f"{sc.name}-compare")
@@ -124,23 +115,6 @@ def _batch_spec(args, sc: Scenario, design) -> SweepSpec:
     return SweepSpec(scenario=sc.name, variant=sc.variant, base=dict(sc.config), steps=sc.steps,
                      root_seed=sc.seed, replicates=args.replicates, design=design,
                      metrics=check_metrics(args.metrics), keep_series=args.series)
-
-
-def _check_engine(args) -> None:
-    """Refuse engine options that cannot work together, before anything is created."""
-    if args.workers is not None:
-        if args.workers < 1:
-            raise UsageError(f"--workers must be an integer >= 1, got {args.workers}")
-        check_count("--workers", args.workers, LIMITS.workers, args.large)
-    if args.scheduler is not None and args.engine != "dask":
-        raise UsageError(f"--scheduler is for --engine dask only, got --engine {args.engine}")
-    if args.engine == "dask":
-        from ..experiments.engines import dask_available
-        if not dask_available():
-            raise UsageError("--engine dask needs Dask: pip install 'govsim[cluster]'; "
-                             "the default --engine process needs nothing")
-    if getattr(args, "resume", False) and args.out is None:
-        raise UsageError("--resume needs --out DIR, the folder of the sweep to finish")
 
 
 def _check_batch(args, sc: Scenario, design, kind: str) -> None:
@@ -199,13 +173,19 @@ def _start_batch(args, spec, kind: str):
     return report, out
 
 
+def _check_resume(args) -> None:
+    if args.resume and args.out is None:
+        raise UsageError("--resume needs --out DIR, the folder of the sweep to finish")
+
+
 def _sweep(args) -> int:
     from ..experiments.design import factorial, parse_range, parse_vary, sampled
 
     if args.replicates < 1:
         raise UsageError(f"--replicates must be an integer >= 1, got {args.replicates}")
     check_count("--replicates", args.replicates, LIMITS.runs, args.large)
-    _check_engine(args)
+    check_engine(args)
+    _check_resume(args)
     sc = resolve_scenario(args)
     most = None if args.large else LIMITS.runs
     if args.design:
@@ -245,7 +225,8 @@ def _sensitivity(args) -> int:
         raise UsageError(f"--confidence must be in [0.5, 1), got {args.confidence}")
     args.replicates, args.series, args.format = 1, False, "csv"
     args.metrics = [args.metric]
-    _check_engine(args)
+    check_engine(args)
+    _check_resume(args)
     sc = resolve_scenario(args)
     seed = sc.seed
     ranges = [parse_range(r) for r in args.ranges]

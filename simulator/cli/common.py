@@ -14,10 +14,11 @@ from typing import Any
 
 from ..config import parse_override, shown
 from ..errors import UsageError
-from ..experiments.design import LIMITS
+from ..experiments.design import LIMITS, check_count
+from ..experiments.engines import ENGINES
 from ..scenario import Scenario, load_scenario
 
-__all__ = ["LARGE_HELP", "resolve_scenario", "progress_bar"]
+__all__ = ["LARGE_HELP", "resolve_scenario", "progress_bar", "engine_arguments", "check_engine"]
 
 #: The help of --large, on every command that computes.
 LARGE_HELP = (f"lift the bounds on work (steps per run {LIMITS.steps:,}, runs {LIMITS.runs:,}, "
@@ -44,3 +45,27 @@ def progress_bar(total: int, unit: str, **options: Any) -> Any:
     from tqdm import tqdm
 
     return tqdm(total=total, desc=f"{unit}s", unit=unit, **options)
+
+
+def engine_arguments(p: argparse.ArgumentParser) -> None:
+    """--engine, --workers and --scheduler: where a batch of runs is carried out."""
+    p.add_argument("--engine", choices=ENGINES, default="process",
+                   help="serial, process (default: local processes) or dask; the results are the same")
+    p.add_argument("--workers", type=int, help="worker processes (default: the number of cores)")
+    p.add_argument("--scheduler", metavar="tcp://HOST:PORT",
+                   help="an existing Dask scheduler (with --engine dask)")
+
+
+def check_engine(args) -> None:
+    """Refuse engine options that cannot work together, before anything is created."""
+    if args.workers is not None:
+        if args.workers < 1:
+            raise UsageError(f"--workers must be an integer >= 1, got {args.workers}")
+        check_count("--workers", args.workers, LIMITS.workers, args.large)
+    if args.scheduler is not None and args.engine != "dask":
+        raise UsageError(f"--scheduler is for --engine dask only, got --engine {args.engine}")
+    if args.engine == "dask":
+        from ..experiments.engines import dask_available
+        if not dask_available():
+            raise UsageError("--engine dask needs Dask: pip install 'govsim[cluster]'; "
+                             "the default --engine process needs nothing")

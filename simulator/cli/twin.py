@@ -13,7 +13,7 @@ from pathlib import Path
 
 from ..errors import UsageError
 from ..experiments.design import LARGE_FLAG, LIMITS
-from .common import resolve_scenario
+from .common import check_engine, engine_arguments, resolve_scenario
 
 __all__ = ["add_commands", "HANDLERS"]
 
@@ -42,6 +42,7 @@ def add_commands(sub) -> None:
                       help="also run the agent model over R seeds and plot the twin over their band")
     twin.add_argument("--seed", type=int, help="root seed for --compare: replicate r is the run of "
                       "`govsim compare` replicate r (default: the scenario's)")
+    engine_arguments(twin)
 
     eq = sub.add_parser("equilibria", help="fixed points of the twin, their stability, and bifurcations")
     common(eq)
@@ -59,10 +60,12 @@ def _twin(args) -> int:
 
     if args.steps is not None and args.steps < 1:
         raise UsageError(f"--steps must be an integer >= 1, got {args.steps}")
+    check_engine(args)
     sc = resolve_scenario(args)
     out = args.out or default_run_dir(f"{sc.name}-twin")
     result = twin(sc, out, command=["govsim", *args.argv], compare=args.compare,
-                  plot=not args.no_plot, large=args.large)
+                  plot=not args.no_plot, large=args.large, engine=args.engine,
+                  workers=args.workers, scheduler=args.scheduler)
     print(f"wrote {out}/ ({', '.join(result.files)})")
     last, model, errors = result.frame.iloc[-1], result.twin, result.errors
     if model.form == "loop":

@@ -56,12 +56,14 @@ class EquilibriaOutput:
 
 
 def twin(scenario: Scenario, out: Path, *, command: Sequence[str], compare: int | None = None,
-         plot: bool = True, large: bool = False) -> TwinOutput:
+         plot: bool = True, large: bool = False, engine: str = "serial", workers: int | None = None,
+         scheduler: str | None = None) -> TwinOutput:
     """Solve the twin of ``scenario`` over its steps and write folder ``out``.
 
     ``twin.csv``, ``summary.json``, ``scenario.toml`` and, with ``plot``,
     ``twin.png``; with ``compare=R`` also ``agents_mean.csv`` and the mean
-    absolute difference per series, over ``R`` agent runs.
+    absolute difference per series, over ``R`` agent runs (on ``engine``,
+    as ``compare`` runs them: the numbers do not depend on it).
     """
     import numpy as np
 
@@ -86,7 +88,7 @@ def twin(scenario: Scenario, out: Path, *, command: Sequence[str], compare: int 
     bands = errors = None
     extra: dict[str, Any] = {}
     if compare:
-        bands, keys = _agent_runs(scenario, compare)
+        bands, keys = _agent_runs(scenario, compare, engine, workers, scheduler)
         errors = {c: float(np.mean(np.abs(bands["mean"][c].to_numpy() - frame[c].to_numpy())))
                   for c in SHARED}
         extra = {"compare": {"replicates": compare, "spawn_keys": keys,
@@ -110,13 +112,15 @@ def twin(scenario: Scenario, out: Path, *, command: Sequence[str], compare: int 
     return TwinOutput(Path(out), files, model, frame, errors)
 
 
-def _agent_runs(scenario: Scenario, replicates: int) -> tuple[dict[str, pd.DataFrame], list]:
+def _agent_runs(scenario: Scenario, replicates: int, engine: str, workers: int | None,
+                scheduler: str | None) -> tuple[dict[str, pd.DataFrame], list]:
     """Mean and 10-90 % band of ``replicates`` agent runs, and their spawn keys."""
     import pandas as pd
 
     from ..experiments.compare import compare_variants
 
-    runs = compare_variants(scenario, replicates, variants=())
+    runs = compare_variants(scenario, replicates, variants=(), engine=engine, workers=workers,
+                            scheduler=scheduler)
     frames = [f.set_index("step")[list(SHARED)] for f in runs.series["base"]]
     grouped = pd.concat(frames, keys=range(len(frames))).groupby(level=1)
     bands = {"mean": grouped.mean(), "low": grouped.quantile(0.1), "high": grouped.quantile(0.9)}
