@@ -15,7 +15,7 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..errors import GovsimError, OutputError, UsageError
+from ..errors import UsageError
 from ..experiments.design import LARGE_FLAG, LIMITS, SAMPLERS, check_count, check_work, run_memory
 from ..io.files import TABLE_FORMATS
 from ..scenario import Scenario
@@ -127,19 +127,14 @@ def _check_batch(args, sc: Scenario, design, kind: str) -> None:
                memory=workers * run_memory(agents, sc.steps), large=args.large)
 
 
-def _had_runs(out: Path) -> bool:
-    """Whether a sweep folder holds a finished run (then it is kept, for --resume)."""
-    return any((Path(out) / "runs").glob("run-*.json"))
-
-
 def _start_batch(args, spec, kind: str):
     """Run the sweep of ``spec`` with a progress bar; return the report and directory.
 
-    If the sweep fails before any run finished, the folders it created go.
+    If the sweep fails before any run finished, the folders it created go
+    (:func:`simulator.io.sweeps.sweep`).
     """
-    from ..experiments.sweep import run_sweep
-    from ..io.files import os_problem
-    from ..io.rundir import default_run_dir, missing_folders, remove_folders
+    from ..io.rundir import default_run_dir
+    from ..io.sweeps import sweep
 
     out = args.out or default_run_dir(f"{spec.scenario}-{kind}")
     if spec.design.note:
@@ -151,22 +146,14 @@ def _start_batch(args, spec, kind: str):
             bar.n = done
             bar.refresh()
 
-    made = missing_folders(out)
     try:
-        report = run_sweep(spec, out, engine=args.engine, workers=args.workers,
-                           scheduler=args.scheduler, resume=args.resume,
-                           fmt=getattr(args, "format", "csv"),
-                           command=["govsim", *args.argv], progress=progress)
-    except (Exception, KeyboardInterrupt) as exc:
+        report = sweep(spec, out, engine=args.engine, workers=args.workers,
+                       scheduler=args.scheduler, resume=args.resume,
+                       fmt=getattr(args, "format", "csv"),
+                       command=["govsim", *args.argv], progress=progress)
+    finally:
         if bar is not None:
             bar.close()
-        if made and not _had_runs(out):
-            remove_folders(made, with_contents=True)
-        if isinstance(exc, (OSError, ValueError)) and not isinstance(exc, GovsimError):
-            raise OutputError(f"cannot write the sweep in {out}: {os_problem(exc)}") from None
-        raise
-    if bar is not None:
-        bar.close()
     print(f"wrote {out}/  {report.line()}")
     if report.failed:
         print(f"  {len(report.failed)} runs raised; see {out}/failures.jsonl")
