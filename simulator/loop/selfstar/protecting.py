@@ -47,6 +47,7 @@ class _Seen:
     crisis: bool
     faults: int
     districts: int
+    excess: np.ndarray  # per district: how far above the set-point, where in fault (else 0)
 
 
 class SelfProtecting(MapeLoop):
@@ -62,7 +63,6 @@ class SelfProtecting(MapeLoop):
         self.capacity = p.reserve * districts
         self.reserve = self.capacity if p.enabled else 0.0
         self.fatigue = 0.0
-        self._weight: np.ndarray | None = None
 
     @property
     def pace(self) -> str:
@@ -70,16 +70,15 @@ class SelfProtecting(MapeLoop):
 
     def monitor(self, step: int, knowledge: Knowledge) -> _Seen:
         a = knowledge.assessment
-        # where mobilisation would go: districts in fault, by how far above the set-point
-        self._weight = np.maximum(a.error, 0.0) * a.faults
-        return _Seen(a.crisis, int(np.count_nonzero(a.faults)), a.faults.size)
+        return _Seen(a.crisis, int(np.count_nonzero(a.faults)), a.faults.size,
+                     np.maximum(a.error, 0.0) * a.faults)
 
     def analyze(self, seen: _Seen) -> np.ndarray | None:
         """How to weigh the districts' mobilisation, or None when there is no crisis."""
         if not seen.crisis:
             return None
-        weight = self._weight
-        assert weight is not None  # monitor ran first
+        # where mobilisation goes: districts in fault, by how far above the set-point
+        weight = seen.excess
         if weight.sum() <= 0:
             weight = np.ones(seen.districts)
         return weight
