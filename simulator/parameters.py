@@ -165,7 +165,8 @@ _DECLARED = [
     _p("knowledge.memory", "int", 400, "Steps of system-level history Knowledge keeps for the slow loops to judge by.", 2, 100_000),
     _p("knowledge.forgetting", "float", 0.98, "How much of its past evidence the learned lever-effect model keeps each step (1: never forgets).", 0.5, 1.0),
     # --- the four self-* objectives ---------------------------------------------
-    _p("healing.enabled", "bool", True, "Self-healing: each district's faults are repaired locally (off: one uniform response everywhere).", None, None),
+    _p("healing.enabled", "bool", True, "Self-healing: each district's local unit repairs its district when tension is above the set-point, with the share of the response the structure delegates (off: local units spread their share evenly).", None, None),
+    _p("healing.horizon", "int", 0, "Steps ahead each district projects its own tension along its trend, to repair before it passes the set-point (0: only what is already there).", 0, 100),
     _p("protecting.enabled", "bool", True, "Self-protecting: a crisis releases the mobilisation reserve.", None, None),
     _p("protecting.reserve", "float", 0.5, "Mobilisation reserve, in capacity units per district.", 0.0, 10.0),
     _p("protecting.release", "float", 0.3, "Share of the remaining reserve released per step of crisis.", 0.0, 1.0),

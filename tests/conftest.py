@@ -133,7 +133,7 @@ def observation() -> Callable[..., Observation]:
 def assessment() -> Callable[..., Assessment]:
     """``assessment(tension, setpoint=0.17, fault_level=0.22, crisis=None, step=0)``.
 
-    Forecast equals tension (no horizon); faults are tension above the
+    No trend, so the forecast equals tension; faults are tension above the
     fault level; crisis defaults to "any fault".
     """
 
@@ -142,7 +142,7 @@ def assessment() -> Callable[..., Assessment]:
         tension = np.asarray(tension, dtype=float).copy()
         faults = tension > fault_level
         return Assessment(
-            step=step, tension=tension, forecast=tension.copy(), error=tension - setpoint,
+            step=step, tension=tension, trend=np.zeros_like(tension), forecast=tension.copy(), error=tension - setpoint,
             faults=faults, crisis=bool(faults.any()) if crisis is None else crisis,
             expression=tension.copy(), need=tension.copy(),
         )

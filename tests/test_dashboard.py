@@ -90,8 +90,9 @@ def test_the_loop_panel_says_what_each_self_star_loop_saw_concluded_and_did(step
     assert [c.name for c in cards] == ["self-healing", "self-protecting", "self-optimizing",
                                        "self-configuring"]
     healing, protecting, optimizing, configuring = cards
-    faults = int(stepped.report().assessment.faults.sum())
-    assert healing.step == 20 and healing.saw.startswith(f"{faults} of 64 districts")
+    report = stepped.report()
+    above = int((report.assessment.tension > report.config.analyze.setpoint).sum())
+    assert healing.step == 20 and healing.saw.startswith(f"{above} of 64 districts are above the set-point")
     assert protecting.scope == "system" and "crisis" in protecting.saw.lower()
     # 20 steps: the slow loops have not taken their first turn yet
     assert optimizing.step is None and optimizing.pace == "every 25 steps"

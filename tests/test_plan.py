@@ -6,7 +6,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
+from simulator.loop.knowledge import Knowledge
 from simulator.loop.plan import POLICIES, Planner
+from simulator.loop.selfstar.healing import SelfHealing
 from simulator.parameters import PARAMETERS
 
 K = 4
@@ -17,6 +19,14 @@ ACTIVE = [p for p in POLICIES if p != "none"]
 def planner(make_config, make_grid, **values):
     config = make_config({"society.districts_per_side": K, **values})
     return Planner(config, make_grid(config).units), config
+
+
+def healed(config, a):
+    """Self-healing's repair orders for assessment ``a`` (None when it is off)."""
+    knowledge = Knowledge(config)
+    knowledge.assessment = a
+    SelfHealing(config).turn(a.step, knowledge)
+    return knowledge.repair
 
 
 def lever_total(plan):
@@ -30,8 +40,8 @@ def test_every_declared_policy_plans_in_its_own_way(make_config, make_grid, asse
     plans = {}
     for policy in PARAMETERS["plan.policy"].choices:
         p, config = planner(make_config, make_grid, **{"plan.policy": policy})
-        plan = p.plan(assessment(tension), settings_from(config), budget=0.4 * D, mobilise=np.zeros(D),
-                      local_repair=config.healing.enabled)
+        plan = p.plan(a := assessment(tension), settings_from(config), budget=0.4 * D, mobilise=np.zeros(D),
+                      repair=healed(config, a))
         plans[policy] = np.concatenate((plan.accommodate, plan.constrain, plan.incentivise))
     names = list(plans)
     for i, a in enumerate(names):
@@ -43,7 +53,7 @@ def test_policy_none_gives_zeros(make_config, make_grid, assessment, settings_fr
     p, config = planner(make_config, make_grid, **{"plan.policy": "none"})
     hot = assessment(np.linspace(0.0, 0.9, D))
     plan = p.plan(hot, settings_from(config), budget=100.0, mobilise=np.zeros(D),
-                  local_repair=config.healing.enabled)
+                  repair=healed(config, hot))
     for lever in (plan.accommodate, plan.constrain, plan.incentivise, plan.mobilise):
         assert lever.shape == (D,)
         np.testing.assert_array_equal(lever, 0.0)
@@ -54,8 +64,8 @@ def test_active_policies_respond_to_hot_districts(make_config, make_grid, assess
     p, config = planner(make_config, make_grid, **{"plan.policy": policy})
     tension = np.full(D, 0.1)
     tension[5] = 0.6
-    plan = p.plan(assessment(tension), settings_from(config), budget=0.4 * D, mobilise=np.zeros(D),
-                  local_repair=config.healing.enabled)
+    plan = p.plan(a := assessment(tension), settings_from(config), budget=0.4 * D, mobilise=np.zeros(D),
+                  repair=healed(config, a))
     response = plan.accommodate + plan.constrain
     assert response[5] > 0
     assert response[5] == response.max()
@@ -81,7 +91,8 @@ def test_allocations_respect_budget_and_cap(make_config, make_grid, assessment, 
     s = settings_from(config, gain=gain, soft_share=soft, incentive_share=incentive,
                       centralisation=centralisation, granularity=granularity)
     for t in range(steps):  # a few steps, so integral and derivative terms are exercised
-        plan = p.plan(assessment(np.roll(tension, t), step=t), s, budget, mobilise, config.healing.enabled)
+        a = assessment(np.roll(tension, t), step=t)
+        plan = p.plan(a, s, budget, mobilise, healed(config, a))
         assert lever_total(plan) <= budget * (1 + 1e-9) + 1e-12
         for lever in (plan.accommodate, plan.constrain, plan.incentivise, plan.mobilise):
             assert lever.shape == (D,)
@@ -94,27 +105,39 @@ def test_pid_with_all_soft_gives_no_constraint(make_config, make_grid, assessmen
     s = settings_from(config, soft_share=1.0)
     rng = np.random.default_rng(3)
     for t in range(5):
-        plan = p.plan(assessment(rng.random(D), step=t), s, budget=0.4 * D, mobilise=np.zeros(D),
-                      local_repair=config.healing.enabled)
+        plan = p.plan(a := assessment(rng.random(D), step=t), s, budget=0.4 * D, mobilise=np.zeros(D),
+                      repair=healed(config, a))
         np.testing.assert_array_equal(plan.constrain, 0.0)
         assert plan.accommodate.sum() > 0
 
 
 @pytest.mark.parametrize("policy", ACTIVE)
-def test_without_self_healing_the_allocation_is_uniform(make_config, make_grid, assessment,
-                                                         settings_from, policy):
+def test_self_healing_repairs_with_the_delegated_share(make_config, make_grid, assessment,
+                                                       settings_from, policy):
+    """Delegated fully: off, every local unit spreads its share evenly; on, the
+    districts in fault get their own response. Centralised fully: nothing is
+    delegated, so self-healing changes nothing."""
     tension = np.linspace(0.0, 0.6, D)
-    shapes = {}
+    plans = {}
     for healing in (True, False):
-        p, config = planner(make_config, make_grid, **{"plan.policy": policy, "healing.enabled": healing})
-        plan = p.plan(assessment(tension), settings_from(config), budget=0.4 * D, mobilise=np.zeros(D),
-                      local_repair=config.healing.enabled)
-        shapes[healing] = plan
-    local, flat = shapes[True], shapes[False]
-    assert np.ptp(local.accommodate + local.constrain) > 0.05  # healing: where the faults are
+        for centralisation in (0.0, 1.0):
+            p, config = planner(make_config, make_grid, **{"plan.policy": policy, "healing.enabled": healing})
+            s = settings_from(config, centralisation=centralisation, granularity=1)
+            plans[healing, centralisation] = p.plan(a := assessment(tension), s, budget=4.0 * D,
+                                                    mobilise=np.zeros(D), repair=healed(config, a))
+    flat, local = plans[False, 0.0], plans[True, 0.0]
     for lever in (flat.accommodate, flat.constrain, flat.incentivise):
         np.testing.assert_allclose(lever, lever[0])  # no healing: the same everywhere
     assert flat.accommodate.sum() + flat.constrain.sum() > 0
+    own = plans[True, 1.0]  # the centre answers every district by its own error
+    ordered = a.tension > config.analyze.setpoint  # self-healing's repair orders
+    assert 0 < ordered.sum() < D
+    for lever in ("accommodate", "constrain"):
+        repaired, even = getattr(local, lever), getattr(flat, lever)
+        np.testing.assert_allclose(repaired[ordered], getattr(own, lever)[ordered])
+        np.testing.assert_allclose(repaired[~ordered], even[~ordered])
+        np.testing.assert_allclose(getattr(own, lever), getattr(plans[False, 1.0], lever))
+    assert np.ptp(own.accommodate + own.constrain) > 0.05
 
 
 @pytest.mark.parametrize("policy", ["pid", "threshold", "balanced"])
@@ -126,8 +149,8 @@ def test_centralisation_pools_the_budget_to_a_hot_district(make_config, make_gri
     for centralisation in (0.0, 1.0):
         p, config = planner(make_config, make_grid, **{"plan.policy": policy})
         s = settings_from(config, centralisation=centralisation, granularity=1)
-        plan = p.plan(assessment(tension), s, budget=0.4 * D, mobilise=np.zeros(D),
-                      local_repair=config.healing.enabled)
+        plan = p.plan(a := assessment(tension), s, budget=0.4 * D, mobilise=np.zeros(D),
+                      repair=healed(config, a))
         hot[centralisation] = plan.accommodate[6] + plan.constrain[6]
     # locally, a district can spend only its own share of the lever budget
     lever_budget_each = 0.4 * (1 - config.plan.incentive_share)
@@ -140,13 +163,13 @@ def test_the_plan_records_which_share_the_centre_decided(make_config, make_grid,
                                                         settings_from, centralisation):
     p, config = planner(make_config, make_grid, **{"plan.policy": "pid"})
     s = settings_from(config, centralisation=centralisation, granularity=1)
-    calm = p.plan(assessment(np.full(D, 0.3)), s, budget=100.0, mobilise=np.zeros(D),
-                  local_repair=config.healing.enabled)
+    calm = p.plan(a := assessment(np.full(D, 0.3)), s, budget=100.0, mobilise=np.zeros(D),
+                  repair=healed(config, a))
     np.testing.assert_allclose(calm.central, centralisation)  # budget not binding: the plain share
     tension = np.full(D, 0.1)
     tension[6] = 0.9
-    tight = p.plan(assessment(tension), s, budget=0.4 * D, mobilise=np.zeros(D),
-                   local_repair=config.healing.enabled)
+    tight = p.plan(a := assessment(tension), s, budget=0.4 * D, mobilise=np.zeros(D),
+                   repair=healed(config, a))
     # short of budget, the hot district gets more from the pooling centre than from its own unit
     assert tight.central[6] >= centralisation - 1e-12
     assert 0.0 <= tight.central.min() and tight.central.max() <= 1.0
@@ -159,8 +182,8 @@ def test_larger_units_pool_like_a_partial_centre(make_config, make_grid, assessm
     for granularity in (1, 2, 4):
         p, config = planner(make_config, make_grid, **{"plan.policy": "pid"})
         s = settings_from(config, centralisation=0.0, granularity=granularity)
-        plan = p.plan(assessment(tension), s, budget=0.4 * D, mobilise=np.zeros(D),
-                      local_repair=config.healing.enabled)
+        plan = p.plan(a := assessment(tension), s, budget=0.4 * D, mobilise=np.zeros(D),
+                      repair=healed(config, a))
         hot.append(plan.accommodate[0] + plan.constrain[0])
     assert hot[0] < hot[1] <= hot[2]
 
@@ -168,8 +191,8 @@ def test_larger_units_pool_like_a_partial_centre(make_config, make_grid, assessm
 def test_soft_share_splits_the_response(make_config, make_grid, assessment, settings_from):
     p, config = planner(make_config, make_grid, **{"plan.policy": "threshold"})
     tension = np.where(np.arange(D) < 3, 0.5, 0.1)
-    plan = p.plan(assessment(tension), settings_from(config, soft_share=0.25), budget=100.0,
-                  mobilise=np.zeros(D), local_repair=config.healing.enabled)
+    plan = p.plan(a := assessment(tension), settings_from(config, soft_share=0.25, centralisation=1.0), budget=100.0,
+                  mobilise=np.zeros(D), repair=healed(config, a))
     response = config.plan.threshold_response
     np.testing.assert_allclose(plan.accommodate, np.where(np.arange(D) < 3, 0.25 * response, 0.0))
     np.testing.assert_allclose(plan.constrain, np.where(np.arange(D) < 3, 0.75 * response, 0.0))
@@ -179,6 +202,6 @@ def test_soft_share_splits_the_response(make_config, make_grid, assessment, sett
 def test_mobilisation_passes_through_within_the_cap(make_config, make_grid, assessment, settings_from, policy):
     p, config = planner(make_config, make_grid, **{"plan.policy": policy, "execute.max_intensity": 1.5})
     mobilise = np.linspace(0.0, 4.0, D)
-    plan = p.plan(assessment(np.full(D, 0.1)), settings_from(config), budget=0.4 * D, mobilise=mobilise,
-                  local_repair=config.healing.enabled)
+    plan = p.plan(a := assessment(np.full(D, 0.1)), settings_from(config), budget=0.4 * D, mobilise=mobilise,
+                  repair=healed(config, a))
     np.testing.assert_allclose(plan.mobilise, np.minimum(mobilise, 1.5))

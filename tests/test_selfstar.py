@@ -12,7 +12,7 @@ from simulator.loop.governance import GovernanceLoop
 from simulator.loop.knowledge import Knowledge, Record
 from simulator.loop.mapek import MapeLoop
 from simulator.loop.selfstar.configuring import SelfConfiguring
-from simulator.loop.selfstar.healing import SelfHealing, uniform_response
+from simulator.loop.selfstar.healing import SelfHealing, delegated_response
 from simulator.loop.selfstar.optimizing import SelfOptimizing
 from simulator.loop.selfstar.protecting import SelfProtecting
 from simulator.model import GovernanceModel
@@ -27,24 +27,53 @@ def record(error=0.0, crisis=False, fault_share=0.0, tension=0.2, participation=
 
 # -- self-healing ----------------------------------------------------------------------
 
-def test_without_local_repair_every_district_gets_the_average():
-    acc, con = np.array([0.0, 1.0, 2.0]), np.array([3.0, 0.0, 0.0])
-    flat = uniform_response(acc, con)
-    np.testing.assert_allclose(flat[0], 1.0)
-    np.testing.assert_allclose(flat[1], 1.0)
+def test_the_centre_answers_each_district_and_local_units_repair_where_ordered():
+    response = np.array([0.0, 1.0, 2.0, 5.0])
+    repair = np.array([False, False, True, True])
+    even = response.mean()  # 2.0
+    np.testing.assert_allclose(delegated_response(response, None, 0.0), even)  # no self-healing
+    np.testing.assert_allclose(delegated_response(response, repair, 0.0), [even, even, 2.0, 5.0])
+    np.testing.assert_allclose(delegated_response(response, repair, 1.0), response)  # nothing delegated
+    np.testing.assert_allclose(delegated_response(response, repair, 0.25),
+                               0.25 * response + 0.75 * np.array([even, even, 2.0, 5.0]))
 
 
 @pytest.mark.parametrize("enabled", [True, False])
-def test_self_healing_decides_local_repair_each_step(make_config, assessment, enabled):
+def test_self_healing_orders_repairs_where_districts_are_in_fault(make_config, assessment, enabled):
     k = Knowledge(make_config())
     k.assessment = _crisis(assessment)
     healing = SelfHealing(make_config({"healing.enabled": enabled}))
     assert healing.turn(3, k) is enabled
-    assert k.local_repair is enabled
-    if enabled:
-        saw, concluded, did = healing.explain(healing.last)
-        assert saw.startswith("4 of 10 districts are in fault")
-        assert concluded.startswith("Repair each district") and "its own tension" in did
+    if not enabled:
+        assert k.repair is None
+        return
+    np.testing.assert_array_equal(k.repair, np.arange(D) < 4)
+    saw, concluded, did = healing.explain(healing.last)
+    assert saw.startswith("4 of 10 districts are above the set-point")
+    assert concluded == "Repair 4 districts where they are."
+    assert "their own district's error" in did
+
+
+def _rising(assessment):
+    """Districts 0-2 above the set-point; 3-5 below it but rising 0.01 a step."""
+    tension = np.where(np.arange(D) < 3, 0.3, np.where(np.arange(D) < 6, 0.14, 0.1))
+    a = assessment(tension)
+    return dataclasses.replace(a, trend=np.where((np.arange(D) >= 3) & (np.arange(D) < 6), 0.01, 0.0))
+
+
+@pytest.mark.parametrize("horizon, repaired", [(0, 3), (2, 3), (4, 6), (40, 6)])
+def test_a_horizon_repairs_a_fault_before_it_arises(make_config, assessment, horizon, repaired):
+    """0.14 rising 0.01 a step crosses the set-point 0.17 after 3 steps."""
+    k = Knowledge(make_config())
+    k.assessment = _rising(assessment)
+    healing = SelfHealing(make_config({"healing.horizon": horizon, "analyze.setpoint": 0.17}))
+    healing.turn(0, k)
+    assert int(k.repair.sum()) == repaired
+    assert k.repair[:3].all()  # reactive repair does not depend on the horizon
+    now, ahead = healing.last.concluded
+    assert int(now.sum()) == 3 and int(ahead.sum()) == repaired - 3
+    if horizon:
+        assert f"and {repaired - 3} more will be within {horizon} steps" in healing.explain(healing.last)[0]
 
 
 # -- self-protecting ---------------------------------------------------------------------
@@ -341,4 +370,4 @@ def test_a_loop_switched_off_takes_no_turn():
            "optimizing.enabled": False, "configuring.enabled": False}
     model = GovernanceModel.from_scenario("baseline", overrides=off, steps=12, seed=2).run()
     assert all(loop.last is None for loop in model.selfstar)
-    assert model.knowledge.local_repair is False and model.knowledge.mobilisation is None
+    assert model.knowledge.repair is None and model.knowledge.mobilisation is None

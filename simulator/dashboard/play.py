@@ -53,7 +53,7 @@ class StudentPlanner:
         self.allocation = Allocation()
 
     def plan(self, assessment: Assessment, settings: Settings, budget: float,
-             mobilise: np.ndarray, local_repair: bool) -> Plan:
+             mobilise: np.ndarray, repair: np.ndarray | None) -> Plan:
         a, cap = self.allocation, self.config.execute.max_intensity
         districts = assessment.tension.size
         spend = budget * float(np.clip(a.intensity, 0.0, 1.0))

@@ -15,7 +15,13 @@ import numpy as np
 from ..config import Config
 from .contracts import Assessment, Observation
 
-__all__ = ["Analyzer"]
+__all__ = ["Analyzer", "projected"]
+
+
+def projected(tension, trend, horizon: float):
+    """Tension projected ``horizon`` steps ahead along its trend (the fast loop's
+    forecast, and self-healing's look ahead)."""
+    return tension + horizon * trend if horizon else tension
 
 
 class Analyzer:
@@ -44,12 +50,13 @@ class Analyzer:
         self._need = alpha * obs.need + (1.0 - alpha) * self._need
         w = a.trend_smoothing
         self._trend = (1.0 - w) * self._trend + w * (self._tension - previous)
-        forecast = self._tension + a.horizon * self._trend
+        forecast = projected(self._tension, self._trend, a.horizon)
         faults = forecast > a.fault_level
         # no copies: the filters make new arrays every step, never write in place
         return Assessment(
             step=obs.step,
             tension=self._tension,
+            trend=self._trend,
             forecast=forecast,
             error=forecast - setpoint,
             faults=faults,

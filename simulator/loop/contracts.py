@@ -84,6 +84,7 @@ class Assessment:
 
     step: int
     tension: np.ndarray  # filtered estimate per district
+    trend: np.ndarray  # smoothed change of tension per step
     forecast: np.ndarray  # tension projected over the horizon
     error: np.ndarray  # forecast minus set-point
     faults: np.ndarray  # bool: district out of bounds

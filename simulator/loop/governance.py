@@ -43,7 +43,7 @@ class PlanStage(Protocol):
     """What can stand in the Plan stage: the built-in policies, or a person."""
 
     def plan(self, assessment: Assessment, settings: Settings, budget: float,
-             mobilise: np.ndarray, local_repair: bool) -> Plan: ...
+             mobilise: np.ndarray, repair: np.ndarray | None) -> Plan: ...
 
 
 class GovernanceLoop(MapeLoop):
@@ -83,7 +83,7 @@ class GovernanceLoop(MapeLoop):
         if mobilise is None:
             mobilise = np.zeros(self.districts)
         budget = lever_budget(settings.capacity, self.overheads(settings), self.districts)
-        self.plan_made = self.planner.plan(assessment, settings, budget, mobilise, knowledge.local_repair)
+        self.plan_made = self.planner.plan(assessment, settings, budget, mobilise, knowledge.repair)
         return self.plan_made
 
     def execute(self, step: int, plan: Plan, knowledge: Knowledge) -> None:

@@ -8,7 +8,7 @@ writes its decisions back here. Four things live here:
   capacity), which the slow self-* loops revise;
 * the fast loop's latest **assessment** of the districts, and the orders the
   self-* loops leave for its Plan (mobilisation per district from
-  self-protecting; local repair from self-healing);
+  self-protecting; the districts to repair locally from self-healing);
 * a short **history** of system-level figures (estimated tension, observed
   expression, faults, crises, costs), which they read to judge performance;
 * a **learned response model**: an online least-squares estimate, with
@@ -81,8 +81,8 @@ class Knowledge:
         self._assessment: Assessment | None = None
         #: mobilisation per district that self-protecting ordered this step (None: none)
         self.mobilisation: np.ndarray | None = None
-        #: whether self-healing decided to repair each district by its own error
-        self.local_repair = False
+        #: per district, whether self-healing ordered a local repair (None: no such loop)
+        self.repair: np.ndarray | None = None
 
     @property
     def assessment(self) -> Assessment:

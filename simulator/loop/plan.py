@@ -15,12 +15,14 @@ each district:
     plus a proportional-integral response in which constraint is kept for
     districts in fault.
 
-Self-healing (its own loop, ``selfstar/healing.py``) decides *where* the
-response goes: on, every district's fault is repaired locally; off, the loop
-answers the system average with one uniform response. Structure decides how the budget is pooled: the centre can
-move capacity to where it is needed, local units only spend their own share;
-the plan records which share the centre decided, because Execute delivers
-that share later.
+The centre decides a share ``centralisation`` of each district's response,
+by the district's error; the local units decide the rest. Self-healing (its
+own loop, ``selfstar/healing.py``) says which local units repair their own
+district's fault; the others spread their share evenly
+(:func:`~simulator.loop.selfstar.healing.delegated_response`). Structure
+also decides how the budget is pooled: the centre can move capacity to where
+it is needed, local units only spend their own share; the plan records which
+share the centre decided, because Execute delivers that share later.
 Incentives to participate take a fixed share of the budget, spread evenly.
 """
 
@@ -33,7 +35,7 @@ import numpy as np
 from ..config import Config
 from .contracts import Assessment, Plan
 from .knowledge import Settings
-from .selfstar.healing import uniform_response
+from .selfstar.healing import delegated_response
 
 __all__ = ["Planner", "POLICIES", "control", "mix", "standing_service", "pooled_scale"]
 
@@ -72,7 +74,7 @@ class Planner:
         self._previous: np.ndarray | None = None
 
     def plan(self, assessment: Assessment, settings: Settings, budget: float,
-             mobilise: np.ndarray, local_repair: bool) -> Plan:
+             mobilise: np.ndarray, repair: np.ndarray | None) -> Plan:
         """Return lever intensities per district for this step.
 
         Parameters
@@ -85,9 +87,9 @@ class Planner:
             Capacity left for the levers this step (whole system).
         mobilise : numpy.ndarray
             Mobilisation per district released by self-protecting.
-        local_repair : bool
-            Whether self-healing decided that each district is answered by
-            its own error (else every district gets the average response).
+        repair : numpy.ndarray or None
+            Per district, whether self-healing ordered its local unit to
+            repair a fault (None: self-healing is off).
         """
         districts = assessment.tension.size
         policy = self.config.plan.policy
@@ -99,8 +101,9 @@ class Planner:
             return Plan(assessment.step, zero, zero.copy(), zero.copy(),
                         np.minimum(np.asarray(mobilise, float), cap))
         accommodate, constrain = self._demand(policy, assessment, settings, budget / districts)
-        if not local_repair:
-            accommodate, constrain = uniform_response(accommodate, constrain)
+        c = settings.centralisation
+        accommodate = delegated_response(accommodate, repair, c)
+        constrain = delegated_response(constrain, repair, c)
         lever_budget = budget * (1.0 - settings.incentive_share)
         accommodate, constrain, central = self._fit(accommodate, constrain, lever_budget, settings)
         incentivise = np.full(districts, min(cap, budget * settings.incentive_share / districts))

@@ -8,8 +8,9 @@ module here is one such loop, with the interface of
 =================  ========  ==========================  ==========================================
 loop               scope     pace                        what it decides
 =================  ========  ==========================  ==========================================
-``healing``        district  every step                  each district's fault is repaired where it
-                                                         arises (source governance)
+``healing``        district  every step                  a district out of bounds, now or within its
+                                                         horizon, is repaired by its local unit
+                                                         (source governance)
 ``protecting``     system    every step; acts in crisis  releases the mobilisation reserve, which
                                                          tires with use and rebuilds when quiet
 ``optimizing``     system    every ``optimizing.period``  retunes gain, lever mix and incentives
