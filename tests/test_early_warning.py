@@ -233,11 +233,13 @@ def test_the_trend_before_a_shock_triggered_cascade_is_no_warning(blind_spots):
         np.testing.assert_array_equal(tipped.variance, calm.variance)
         assert tipped.tau_variance == calm.tau_variance
         assert tipped.tau_autocorrelation == calm.tau_autocorrelation
-    # and the taus are not positive in most tipping runs: no more than chance gives
+    # and the tipping runs do not rise more often than the light runs, which never tip:
+    # no more than chance gives (heavy 5 and 3 of 10; light 5 and 8; before self-healing
+    # repaired locally by the set-point: heavy 6 and 5, light 5 and 6)
     for name in ("tau_variance", "tau_autocorrelation"):
-        rising = sum(getattr(w, name) > 0 for w in heavy)  # measured 6 and 5 of 10
+        rising = sum(getattr(w, name) > 0 for w in heavy)
         assert rising <= 7
-        assert abs(rising - sum(getattr(w, name) > 0 for w in light)) <= 3  # light: 5 and 6
+        assert rising <= sum(getattr(w, name) > 0 for w in light) + 2
 
 
 def test_heavy_monitoring_makes_what_the_loop_sees_fluctuate_more_and_more_slowly(blind_spots):
@@ -277,6 +279,11 @@ def test_a_slow_approach_under_heavy_monitoring_gives_falling_not_rising_indicat
     the rolling variance of observed_expression is negative in 10 of 10 runs (mean -0.66,
     largest -0.24), of the autocorrelation positive in 2 of 10 (mean -0.45). In the same
     stretch of the runs without the driver: 5 and 2 of 10 positive, means -0.12 and -0.14.
+    Re-measured since self-healing repairs locally by the set-point: the variance tau is
+    positive in 4 of 10 eroding runs (mean -0.38, largest 0.32) against 7 of 10 steady runs
+    (mean 0.09); the autocorrelation tau in 5 against 8 (means -0.24 and 0.26); paired by
+    seed, the eroding run's tau is the lower in 7 (variance) and 8 (autocorrelation) of 10.
+    The falling means are the robust part; the counts per run are near chance.
     Silent grievance breaks out in bursts while few speak; as more speak, crowds persist
     and the bursts smooth out. The indicators fall as the society tips: in 18 choices of
     window, bandwidth and start, and with the fall spread over 800 steps, at most 4 (variance)
@@ -297,11 +304,12 @@ def test_a_slow_approach_under_heavy_monitoring_gives_falling_not_rising_indicat
                 np.array([w.tau_autocorrelation for w in ews]))
 
     (var_e, ac_e), (var_s, ac_s) = taus(eroding), taus(steady)
-    assert (var_e > 0).sum() <= 2  # measured 0 of 10: no rising variance before tipping
-    assert 3 <= (var_s > 0).sum() <= 7  # measured 5 of 10: chance, without the driver
-    assert var_e.mean() < var_s.mean() - 0.3  # measured -0.66 against -0.12
-    assert (ac_e > 0).sum() <= 3  # measured 2 of 10
-    assert ac_e.mean() < ac_s.mean() - 0.15  # measured -0.45 against -0.14
+    assert (var_e > 0).sum() <= 5  # measured 4 of 10: no more rising variance than chance
+    assert 2 <= (var_s > 0).sum() <= 8  # measured 7 of 10: chance, without the driver
+    assert var_e.mean() < var_s.mean() - 0.3  # measured -0.38 against 0.09
+    assert (ac_e > 0).sum() <= 6  # measured 5 of 10
+    assert ac_e.mean() < ac_s.mean() - 0.15  # measured -0.24 against 0.26
+    assert (var_e < var_s).sum() >= 6 and (ac_e < ac_s).sum() >= 6  # measured 7 and 8 of 10
 
 
 # -- a model with a threshold that a slow drift crosses: Epstein's civil violence --------------

@@ -3,7 +3,7 @@
 The controls are generated from the parameter declarations (range, kind,
 meaning) with the scenario's values as their starting points. Only a few
 are shown, so that the first screen stays readable on a projector: the
-self-* switches, the Plan policy, capacity, the two delays, coverage and the
+self-* switches, self-healing's look-ahead, the Plan policy, capacity, the two delays, coverage and the
 lever mix. Everything else stays as the scenario sets it.
 """
 
@@ -25,6 +25,7 @@ CONTROLS: dict[str, str] = {
     "monitor.delay": "Monitor delay (steps)",
     "execute.delay": "Execute delay (steps)",
     "monitor.coverage": "Monitor coverage",
+    "healing.horizon": "Self-healing look-ahead (steps)",
     "healing.enabled": "Self-healing",
     "protecting.enabled": "Self-protecting",
     "optimizing.enabled": "Self-optimizing",
@@ -32,7 +33,7 @@ CONTROLS: dict[str, str] = {
 }
 
 #: Slider ends narrower than the declared bounds, where the full range is unusable on a slider.
-_SLIDER_HIGH = {"plan.capacity": 2.0, "monitor.delay": 30, "execute.delay": 30}
+_SLIDER_HIGH = {"plan.capacity": 2.0, "monitor.delay": 30, "execute.delay": 30, "healing.horizon": 20}
 
 
 class DashboardModel(ScenarioModel):
