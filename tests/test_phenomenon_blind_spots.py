@@ -52,14 +52,14 @@ def scenario():
 
 @pytest.fixture(scope="module")
 def runs(scenario):
-    return table(compare_variants(scenario, SEEDS, variants=["light", "heavy"]))
+    return table(compare_variants(scenario, SEEDS, variants=["light", "heavy"], engine="process", workers=2))
 
 
 @pytest.fixture(scope="module")
 def unseen_monitoring(scenario):
     """Mechanism off: the same monitoring, but nobody notices it (no chilling effect)."""
     sc = scenario.with_changes(overrides={"monitor.visibility": 0.0})
-    return table(compare_variants(sc, SEEDS, variants=["heavy"]))["heavy"]
+    return table(compare_variants(sc, SEEDS, variants=["heavy"], engine="process", workers=2))["heavy"]
 
 
 def test_the_shock_comes_at_step_150(runs):

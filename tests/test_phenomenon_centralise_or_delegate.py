@@ -37,7 +37,7 @@ def _late(comparison, column):
 
 @pytest.fixture(scope="module")
 def comparison():
-    return compare_variants(load_scenario("centralise_or_delegate"), SEEDS)
+    return compare_variants(load_scenario("centralise_or_delegate"), SEEDS, engine="process", workers=2)
 
 
 def test_self_configured_structure_beats_both_extremes(comparison):
@@ -66,6 +66,6 @@ def test_neither_extreme_dominates(comparison):
 def test_no_gain_without_self_configuring():
     """Mechanism off: with configuring disabled the variant stays fully delegated."""
     sc = load_scenario("centralise_or_delegate").with_changes(overrides={"configuring.enabled": False})
-    comparison = compare_variants(sc, 3, variants=["delegated", "self_configured"])
+    comparison = compare_variants(sc, 3, variants=["delegated", "self_configured"], engine="process", workers=2)
     e = _late(comparison, "expression")
     np.testing.assert_array_equal(e["self_configured"], e["delegated"])

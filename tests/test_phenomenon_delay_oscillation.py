@@ -21,7 +21,7 @@ SEEDS = 10
 
 @pytest.fixture(scope="module")
 def metrics():
-    m = compare_variants(load_scenario("delay_oscillation"), SEEDS).metrics()
+    m = compare_variants(load_scenario("delay_oscillation"), SEEDS, engine="process", workers=2).metrics()
     m["overshoot"] = m["need_max"] - m["need_late"]
     return m.groupby("variant", sort=False)
 
@@ -48,6 +48,6 @@ def test_long_delay_has_a_clear_dominant_period(metrics):
 def test_no_oscillation_from_delay_without_a_loop():
     """Mechanism switched off: without a controller the delays change nothing."""
     sc = load_scenario("delay_oscillation").with_changes(overrides={"plan.policy": "none"}, steps=200)
-    m = compare_variants(sc, 3, variants=["short", "long"]).metrics().groupby("variant", sort=False)
+    m = compare_variants(sc, 3, variants=["short", "long"], engine="process", workers=2).metrics().groupby("variant", sort=False)
     sd = m["need_sd_late"].mean()
     np.testing.assert_allclose(sd["long"], sd["short"], rtol=0.05)

@@ -62,7 +62,7 @@ def test_no_bursts_without_contagion(scenario):
 
 @pytest.fixture(scope="module")
 def falls(scenario):
-    c = compare_variants(scenario, SEEDS, variants=["sudden_fall", "gradual_fall"])
+    c = compare_variants(scenario, SEEDS, variants=["sudden_fall", "gradual_fall"], engine="process", workers=2)
     return {v: [f["expression"].to_numpy() for f in frames] for v, frames in c.series.items()}
 
 

@@ -47,7 +47,7 @@ def scenario():
 
 @pytest.fixture(scope="module")
 def runs(scenario):
-    return table(compare_variants(scenario, SEEDS))
+    return table(compare_variants(scenario, SEEDS, engine="process", workers=2))
 
 
 def test_optimising_the_indicator_moves_the_mix_to_constraint(runs):
@@ -72,7 +72,7 @@ def test_while_the_true_state_worsens(runs):
 def test_without_self_optimizing_the_objective_changes_nothing(scenario):
     """Mechanism off: the objective is only read by self-optimizing."""
     off = scenario.with_changes(overrides={"optimizing.enabled": False})
-    r = table(compare_variants(off, 3))
+    r = table(compare_variants(off, 3, engine="process", workers=2))
     for key in ("observed_expression", "latent", "trust", "need"):
         np.testing.assert_array_equal(r["observed"][key], r["tension"][key])
     # so the divergence asserted above cannot appear

@@ -25,7 +25,7 @@ def late(comparison, column):
 
 @pytest.fixture(scope="module")
 def comparison():
-    return compare_variants(load_scenario("managing_the_managers"), SEEDS)
+    return compare_variants(load_scenario("managing_the_managers"), SEEDS, engine="process", workers=2)
 
 
 def test_alignment_drifts_further_the_more_coercion_the_agencies_hold(comparison):
@@ -53,6 +53,6 @@ def test_oversight_restores_alignment_at_a_cost(comparison):
 def test_no_drift_no_problem():
     """Mechanism off: with apparatus.drift=0 coercion leaves alignment alone."""
     sc = load_scenario("managing_the_managers").with_changes(overrides={"apparatus.drift": 0.0})
-    align = late(compare_variants(sc, 2, variants=["light_hand", "heavy_hand"]), "alignment")
+    align = late(compare_variants(sc, 2, variants=["light_hand", "heavy_hand"], engine="process", workers=2), "alignment")
     np.testing.assert_allclose(align["heavy_hand"], 1.0)
     np.testing.assert_allclose(align["light_hand"], 1.0)

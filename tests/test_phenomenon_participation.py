@@ -49,14 +49,14 @@ def scenario():
 
 @pytest.fixture(scope="module")
 def runs(scenario):
-    return table(compare_variants(scenario, SEEDS, variants=["none", "much"]))
+    return table(compare_variants(scenario, SEEDS, variants=["none", "much"], engine="process", workers=2))
 
 
 @pytest.fixture(scope="module")
 def deaf(scenario):
     """Mechanism off: participants' reports no longer reach the monitor."""
     sc = scenario.with_changes(overrides={"monitor.participation_sensing": 0.0})
-    return table(compare_variants(sc, SEEDS, variants=["none", "much"]))
+    return table(compare_variants(sc, SEEDS, variants=["none", "much"], engine="process", workers=2))
 
 
 def test_incentives_raise_participation(runs):

@@ -30,7 +30,7 @@ def residual(comparison):
 
 @pytest.fixture(scope="module")
 def variance():
-    return residual(compare_variants(load_scenario("requisite_variety"), SEEDS))
+    return residual(compare_variants(load_scenario("requisite_variety"), SEEDS, engine="process", workers=2))
 
 
 def test_residual_variance_falls_as_variety_rises(variance):
@@ -47,5 +47,5 @@ def test_seed_by_seed_more_variety_is_better(variance):
 def test_variety_does_not_matter_when_every_answer_fits_every_problem():
     """Mechanism off: with unmatched responses fully effective, the count is irrelevant."""
     sc = load_scenario("requisite_variety").with_changes(overrides={"levers.unmatched_effect": 1.0})
-    v = residual(compare_variants(sc, 3, variants=["one", "four"]))
+    v = residual(compare_variants(sc, 3, variants=["one", "four"], engine="process", workers=2))
     np.testing.assert_allclose(v["one"], v["four"], rtol=0.02)

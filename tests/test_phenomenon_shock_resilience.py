@@ -25,7 +25,7 @@ def outcomes(comparison):
 
 @pytest.fixture(scope="module")
 def runs():
-    return outcomes(compare_variants(load_scenario("shock_resilience"), SEEDS))
+    return outcomes(compare_variants(load_scenario("shock_resilience"), SEEDS, engine="process", workers=2))
 
 
 def test_self_protection_makes_collapse_much_rarer(runs):
@@ -45,6 +45,6 @@ def test_the_reserve_is_what_absorbs_the_shock(runs):
 def test_no_reserve_no_resilience():
     """Mechanism off: with an empty reserve the switch makes no difference."""
     sc = load_scenario("shock_resilience").with_changes(overrides={"protecting.reserve": 0.0})
-    o = outcomes(compare_variants(sc, 4))
+    o = outcomes(compare_variants(sc, 4, engine="process", workers=2))
     np.testing.assert_array_equal(o["protected"]["collapsed"], o["unprotected"]["collapsed"])
     np.testing.assert_allclose(o["protected"]["peak"], o["unprotected"]["peak"], atol=0.02)

@@ -62,7 +62,7 @@ def _episodes(comparison):
 
 @pytest.fixture(scope="module")
 def episodes():
-    return _episodes(compare_variants(load_scenario("soft_and_hard"), SEEDS))
+    return _episodes(compare_variants(load_scenario("soft_and_hard"), SEEDS, engine="process", workers=2))
 
 
 def test_constraint_quiets_expression_fastest(episodes):
@@ -100,5 +100,5 @@ def test_constraint_is_not_brittle_when_it_costs_no_trust():
     """Mechanism off: without trust lost to constraint and removals, constraint only survives."""
     sc = load_scenario("soft_and_hard").with_changes(
         overrides={"levers.trust_from_constraint": 0.0, "levers.trust_from_removal": 0.0})
-    c = _episodes(compare_variants(sc, SEEDS, variants=["constraint_only"]))["constraint_only"]
+    c = _episodes(compare_variants(sc, SEEDS, variants=["constraint_only"], engine="process", workers=2))["constraint_only"]
     assert c["collapsed"].sum() <= 1  # measured 0 of 10 (10 of 10 with the cost)
