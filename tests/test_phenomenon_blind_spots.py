@@ -4,16 +4,19 @@ The loop reads tension from observed expression only; visible monitoring
 deters agents who would speak alone (whole observers per expresser, Epstein's
 floor rule), so under heavy monitoring grievance stays latent and unseen.
 
-Measured when written (10 seeds, mean ± sd; 'before' = steps 100-149, the
+Measured on the 10 seeds below (mean ± sd; 'before' = steps 100-149, the
 shock hits at step 150, 'after' = steps 150-199):
-light:  observed expression 0.079 ± 0.002, gap 0.000 ± 0.000, latent 0.079,
-        largest expression after the shock 0.36 ± 0.03;
-medium: observed 0.078 ± 0.009, gap 0.22 ± 0.01, latent 0.30, after 0.52 ± 0.04;
-heavy:  observed expression 0.058 ± 0.008, gap 0.41 ± 0.03, latent 0.46,
-        largest expression after the shock 0.61 ± 0.05 (larger than light's in
-        10 of 10 seeds, at least 0.47 above its level before the shock);
-heavy with monitor.visibility = 0 (mechanism off): observed 0.080, gap 0.000,
-        largest expression after the shock 0.37 ± 0.03, like light.
+light:  observed expression 0.078 ± 0.002, gap 0.000 ± 0.001, latent 0.078,
+        largest expression after the shock 0.34 ± 0.02;
+heavy:  observed expression 0.058 ± 0.010, gap 0.41 ± 0.03, latent 0.47,
+        largest expression after the shock 0.62 ± 0.06 (larger than light's in
+        10 of 10 seeds, at least 0.46 above its level before the shock);
+heavy with monitor.visibility = 0 (mechanism off): observed 0.079, gap 0.000,
+        largest expression after the shock 0.36 ± 0.05, like light (0.021
+        above it, within the asserted 0.05; before self-healing repaired
+        locally: 0.002).
+Measured before the change, medium: observed 0.078 ± 0.009, gap 0.22 ± 0.01,
+latent 0.30, after 0.52 ± 0.04.
 """
 
 import numpy as np
@@ -68,17 +71,17 @@ def test_the_shock_comes_at_step_150(runs):
 
 def test_visible_monitoring_lowers_observed_expression_and_widens_the_gap(runs):
     light, heavy = runs["light"], runs["heavy"]
-    assert heavy["observed"].mean() < 0.9 * light["observed"].mean()  # measured 0.058 vs 0.079
+    assert heavy["observed"].mean() < 0.9 * light["observed"].mean()  # measured 0.058 vs 0.078
     assert abs(light["gap"].mean()) < 0.02  # light: what is latent is expressed and seen
     assert heavy["gap"].mean() > light["gap"].mean() + 0.25  # measured 0.41 vs 0.00
     assert (heavy["gap"] > light["gap"] + 0.15).all()  # in every seed
     # the grievance is not gone, it is silent: latent grows while observed falls
-    assert heavy["latent"].mean() > 3 * light["latent"].mean()  # measured 0.46 vs 0.08
+    assert heavy["latent"].mean() > 3 * light["latent"].mean()  # measured 0.47 vs 0.08
 
 
 def test_the_shock_sets_off_a_larger_cascade_under_heavy_monitoring(runs):
     light, heavy = runs["light"], runs["heavy"]
-    assert heavy["cascade"].mean() > light["cascade"].mean() + 0.12  # measured 0.61 vs 0.36
+    assert heavy["cascade"].mean() > light["cascade"].mean() + 0.12  # measured 0.62 vs 0.34
     assert (heavy["cascade"] > light["cascade"]).mean() >= 0.9  # paired by seed
     # and it is a cascade: far above what was expressed before
     assert (heavy["cascade"] > heavy["expression_before"] + 0.3).all()

@@ -1,7 +1,7 @@
 """Managing the managers (DESIGN.md §3.10), shown over 10 seeds.
 
-Mean alignment over the second half, measured when written (10 seeds):
-light hand 0.950, medium 0.786, heavy 0.631, heavy hand overseen 0.850 (sd
+Mean alignment over the second half, measured on the 10 seeds below:
+light hand 0.951, medium 0.776, heavy 0.624, heavy hand overseen 0.850 (sd
 below 0.005 each). Oversight costs apparatus.oversight_cost x centralisation
 of capacity per district per step: 0.045 against 0.010. With
 apparatus.drift=0 every agency stays fully aligned.
@@ -34,12 +34,12 @@ def test_alignment_drifts_further_the_more_coercion_the_agencies_hold(comparison
     assert [constrain[v].mean() for v in order] == sorted(constrain[v].mean() for v in order)
     a = [align[v] for v in order]
     assert (a[0] > a[1]).all() and (a[1] > a[2]).all()     # every seed
-    assert a[0].mean() - a[2].mean() > 0.2                  # measured 0.32
+    assert a[0].mean() - a[2].mean() > 0.2                  # measured 0.33
 
 
 def test_oversight_restores_alignment_at_a_cost(comparison):
     align = late(comparison, "alignment")
-    assert (align["heavy_hand_overseen"] > align["heavy_hand"] + 0.1).all()  # measured +0.22
+    assert (align["heavy_hand_overseen"] > align["heavy_hand"] + 0.1).all()  # measured +0.23 (+0.22 at least)
     # what the run reports as spent, minus what reached the districts: monitoring and oversight
     spent = late(comparison, "cost")
     levers = {v: sum(late(comparison, lever)[v] for lever in LEVERS) for v in spent}
