@@ -27,8 +27,8 @@ if TYPE_CHECKING:
     from .errors import GovsimError, ParameterError, ScenarioError
     from .model import GovernanceModel
     from .parameters import PARAMETERS, Parameter
-    from .recorder import SERIES
     from .scenario import Scenario, load_scenario, scenario_names
+    from .series import SERIES
 
 __all__ = [
     "Config",

@@ -8,7 +8,7 @@ drift from the code.
 from __future__ import annotations
 
 from .parameters import GROUPS, PARAMETERS
-from .recorder import SERIES
+from .series import SERIES
 
 __all__ = ["parameters_markdown", "parameter_table", "with_parameter_table"]
 

@@ -2,8 +2,10 @@
 
 A scenario file has a ``[scenario]`` table (name, title, question, steps,
 seed), an ``[about]`` table of NetLogo-style texts, optional
-``[variants.NAME]`` tables for side-by-side comparison, and then parameter
-tables (``[society]``, ``[plan]``, ...) checked against the declarations.
+``[variants.NAME]`` tables for side-by-side comparison, an optional
+``[phenomenon]`` table of what it claims to show (:mod:`.phenomenon`), and
+then parameter tables (``[society]``, ``[plan]``, ...) checked against the
+declarations.
 Files are read with ``tomllib`` and treated strictly as data.
 
 ``Scenario.to_toml()`` writes the fully resolved scenario (every parameter,
@@ -23,6 +25,8 @@ from typing import Any
 from .config import Config, flatten, shown, suggest
 from .errors import GovsimError, ScenarioError
 from .parameters import GROUPS
+from .phenomenon import Phenomenon, parse_phenomenon
+from .series import SERIES
 
 __all__ = ["Scenario", "load_scenario", "scenario_names", "scenario_dir", "ABOUT_SECTIONS",
            "NAME_PATTERN", "resolve"]
@@ -64,6 +68,8 @@ class Scenario:
     source: str = ""
     #: values set with ``with_changes`` (``--set``): they win over any variant's
     overrides: dict[str, Any] = field(default_factory=dict)
+    #: what the scenario claims to show, if it says (``[phenomenon]``)
+    phenomenon: Phenomenon | None = None
 
     def with_variant(self, variant: str) -> Scenario:
         """The scenario with one of its declared variants applied.
@@ -154,7 +160,7 @@ def load_scenario(name_or_path: str | Path) -> Scenario:
 
 def parse_scenario(data: dict[str, Any], source: str = "") -> Scenario:
     """Validate TOML-shaped ``data`` and build a :class:`Scenario`."""
-    allowed = {"scenario", "about", "variants", *GROUPS}
+    allowed = {"scenario", "about", "variants", "phenomenon", *GROUPS}
     for key in data:
         if key not in allowed:
             raise ScenarioError(f"unknown table [{key}]{suggest(key, sorted(allowed))}; "
@@ -208,9 +214,10 @@ def parse_scenario(data: dict[str, Any], source: str = "") -> Scenario:
         except GovsimError as exc:
             raise ScenarioError(f"variant '{vname}': {exc}") from None
         variants[vname] = flat
+    phenomenon = parse_phenomenon(data.get("phenomenon"), variants, set(SERIES))
     return Scenario(meta["name"], meta["title"], meta["question"], meta["steps"], meta["seed"],
                     {k: about[k] for k in ABOUT_SECTIONS if k in about}, config,
-                    variants, descriptions, meta.get("variant"), source)
+                    variants, descriptions, meta.get("variant"), source, phenomenon=phenomenon)
 
 
 def _table(name: str, values: dict[str, Any]) -> list[str]:

@@ -131,6 +131,10 @@ def test_a_safe_variant_name_is_required(cwd, tmp_path, capsys):
 
 
 # -- 2. tracebacks instead of one line ----------------------------------------------------
+PHENOMENON_VARIANTS = "[variants.a]\nplan.gain = 1\n[variants.b]\nplan.gain = 2\n"
+CLAIM = ("[[phenomenon.claims]]\nsays = 'Lower.'\nseries = 'expression'\nwindow = 'late'\nstat = 'mean'\n"
+         "variant = 'a'\nis = 'lower'\nthan = 'b'\n")
+
 FILES = {
     "float param of 400 digits": scenario_text(extra="[society]\ndensity = " + "1" * 400 + "\n"),
     "int param of 400 digits": scenario_text(extra="[society]\nagents = " + "1" * 400 + "\n"),
@@ -167,6 +171,28 @@ FILES = {
     "binary garbage": bytes(range(256)) * 8,
     "latin-1 text": "[scenario]\nname = \"caf\xe9\"\n".encode("latin-1"),
     "inconsistent districts": scenario_text(extra="[society]\nagents = 50\ndistricts_per_side = 64\n"),
+    **{f"phenomenon: {label}": scenario_text(extra=PHENOMENON_VARIANTS + text) for label, text in {
+        "not a table": "phenomenon = 3\n",
+        "no claims": "[phenomenon]\nkey = 'plan.gain'\n",
+        "unknown key": "[phenomenon]\nclaimz = 1\n",
+        "key not a parameter": "[phenomenon]\nkey = 'plan.gian'\n" + CLAIM,
+        "key not numeric": "[phenomenon]\nkey = 'plan.policy'\n" + CLAIM,
+        "claims not tables": "[phenomenon]\nclaims = [1]\n",
+        "claim unknown key": CLAIM + "colour = 1\n",
+        "claim missing says": CLAIM.replace("says = 'Lower.'\n", ""),
+        "unknown series": CLAIM.replace("'expression'", "'expresion'"),
+        "unknown window": CLAIM.replace("'late'", "'later'"),
+        "window backwards": CLAIM.replace("'late'", "[5, 2]"),
+        "window of floats": CLAIM.replace("'late'", "[0.5, 2]"),
+        "unknown stat": CLAIM.replace("'mean'", "'median'"),
+        "settle without level": CLAIM.replace("'mean'", "'settle'"),
+        "unknown variant": CLAIM.replace("variant = 'a'", "variant = 'c'"),
+        "compared with itself": CLAIM.replace("than = 'b'", "than = 'a'"),
+        "is sideways": CLAIM.replace("is = 'lower'", "is = 'sideways'"),
+        "by negative": CLAIM + "by = -1\n",
+        "seeds above 1": CLAIM + "seeds = 2\n",
+        "than a bool": CLAIM.replace("than = 'b'", "than = true"),
+    }.items()},
 }
 
 

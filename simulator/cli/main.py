@@ -224,7 +224,7 @@ def _warning_request(args):
     if not args.early_warning:
         return None
     from ..io.runs import WarningRequest
-    from ..recorder import SERIES
+    from ..series import SERIES
 
     allowed = [name for name in SERIES if name != "step"]
     if args.ew_series not in allowed:

@@ -103,26 +103,31 @@ def compare_variants(scenario: Scenario, replicates: int, variants: Iterable[str
                      steps: int | None = None,
                      progress: Callable[[str, int], None] | None = None, *,
                      engine: str = "serial", workers: int | None = None,
-                     scheduler: str | None = None) -> Comparison:
+                     scheduler: str | None = None, seed_point: int = SEED_POINT) -> Comparison:
     """Run each variant (or the base scenario) over the same ``replicates`` seeds.
 
     Parameters
     ----------
     variants : iterable of str, optional
         Which variants (default: all declared ones). The base scenario is
-        included as ``"base"`` only when no variant is asked for.
+        included as ``"base"`` when no variant is asked for, or when asked
+        for by that name.
     progress : callable, optional
         Called as ``progress(variant, replicate)`` as each run finishes.
     engine, workers, scheduler
         Where the runs are carried out (see :mod:`.engines`); the series do
         not depend on it.
+    seed_point : int
+        Whose random numbers the replicates draw (the sweep point of
+        :data:`SEED_POINT` unless told): another point gives fresh seeds.
     """
     names = list(scenario.variants) if variants is None else list(variants)
-    plan = [(name, scenario.with_variant(name)) for name in names] or [("base", scenario)]
+    plan = ([(name, scenario if name == "base" else scenario.with_variant(name)) for name in names]
+            or [("base", scenario)])
     steps = scenario.steps if steps is None else steps
     tasks = [RunTask(run_id=i * replicates + r, point=i, replicate=r, root_seed=scenario.seed,
                      steps=steps, parameters=dict(sc.config), keep_series=True,
-                     seed_point=SEED_POINT)
+                     seed_point=seed_point)
              for i, (_, sc) in enumerate(plan) for r in range(replicates)]
     frames: dict[int, pd.DataFrame] = {}
     for task, result, error in run_tasks(execute, tasks, engine, workers, scheduler):

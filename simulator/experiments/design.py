@@ -100,7 +100,7 @@ def run_memory(agents: int, steps: int, runs: int = 1, districts: int = 0) -> in
 
     ``districts``: also a map of that many districts per step (``--animate``).
     """
-    from ..recorder import SERIES
+    from ..series import SERIES
 
     per_step = len(SERIES) * _BYTES_PER_SERIES_VALUE + districts * _BYTES_PER_MAP_CELL
     return runs * (steps + 1) * per_step + agents * _BYTES_PER_AGENT

@@ -1,0 +1,139 @@
+"""Does a lesson survive a student's hands? A scenario's claims under moderate changes.
+
+A scenario's ``[phenomenon]`` declares its claims (:mod:`simulator.phenomenon`).
+:func:`judge` measures one claim on a comparison of variants, seed by seed;
+:func:`robustness` runs the claimed variants under each of a set of moderate
+changes a seminar makes without thinking twice (:func:`conditions`) and judges
+every claim in each:
+
+* as shipped, on fresh seeds;
+* half and twice the agents;
+* 6 x 6 districts;
+* runs 1.5 times as long;
+* the scenario's key parameter 20 % lower and 20 % higher.
+
+Fresh seeds: the replicates draw the random numbers of sweep point 1, not
+point 0 as ``compare`` and the phenomenon tests do, so they are runs that
+nobody tuned anything on.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..errors import ScenarioError
+from ..parameters import PARAMETERS
+from ..phenomenon import Claim
+from ..scenario import Scenario
+from .compare import Comparison, compare_variants
+from .measures import measure
+
+__all__ = ["Verdict", "Condition", "judge", "conditions", "robustness", "FRESH_SEEDS"]
+
+#: The sweep point whose random numbers robustness runs draw (compare's is 0).
+FRESH_SEEDS = 1
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """How one claim fared over the seeds of one comparison.
+
+    ``effect`` holds, per seed, the difference in the claimed direction:
+    positive when the seed bears the claim out.
+    """
+
+    claim: Claim
+    effect: np.ndarray
+
+    @property
+    def mean(self) -> float:
+        return float(np.nanmean(self.effect)) if np.isfinite(self.effect).any() else float("nan")
+
+    @property
+    def sd(self) -> float:
+        finite = self.effect[np.isfinite(self.effect)]
+        return float(finite.std(ddof=1)) if finite.size > 1 else 0.0
+
+    @property
+    def holding(self) -> int:
+        """Seeds in which the difference goes the claimed way."""
+        return int(np.count_nonzero(self.effect > 0))
+
+    @property
+    def holds(self) -> bool:
+        """Large enough on average, and in enough seeds."""
+        c = self.claim
+        return bool(self.mean >= c.by and self.holding >= c.seeds * self.effect.size - 1e-9
+                    and np.isfinite(self.mean))
+
+
+def judge(claim: Claim, comparison: Comparison) -> Verdict:
+    """Measure ``claim`` on every replicate of ``comparison`` (paired by seed)."""
+    mine = np.array([measure(f, claim) for f in comparison.series[claim.variant]])
+    if isinstance(claim.than, str):
+        other = np.array([measure(f, claim) for f in comparison.series[claim.than]])
+    else:
+        other = np.full_like(mine, claim.than)
+    effect = other - mine if claim.is_ == "lower" else mine - other
+    return Verdict(claim, effect)
+
+
+@dataclass(frozen=True)
+class Condition:
+    """One moderate change: a name, the parameter values it sets, the run length."""
+
+    name: str
+    overrides: dict
+    steps: int
+
+
+def _scaled(key: str, value: float, factor: float) -> float | int:
+    p = PARAMETERS[key]
+    new = value * factor
+    if p.kind == "int":
+        new = round(new)
+    low = p.low if p.low is not None else new
+    high = p.high if p.high is not None else new
+    return type(new)(min(max(new, low), high))
+
+
+def conditions(scenario: Scenario) -> list[Condition]:
+    """The moderate changes (see the module's text), for ``scenario``."""
+    config, steps = scenario.config, scenario.steps
+    agents = config["society.agents"]
+    out = [Condition("as shipped", {}, steps),
+           Condition("half the agents", {"society.agents": _scaled("society.agents", agents, 0.5)}, steps),
+           Condition("twice the agents", {"society.agents": _scaled("society.agents", agents, 2.0)}, steps),
+           Condition("6 x 6 districts", {"society.districts_per_side": 6}, steps),
+           Condition("runs 1.5 x longer", {}, round(steps * 1.5))]
+    key = scenario.phenomenon.key if scenario.phenomenon else None
+    if key is not None:
+        for factor, label in ((0.8, "-20 %"), (1.2, "+20 %")):
+            out.append(Condition(f"{key} {label}", {key: _scaled(key, config[key], factor)}, steps))
+    return out
+
+
+def robustness(scenario: Scenario, replicates: int, *, only: list[str] | None = None,
+               engine: str = "serial", workers: int | None = None,
+               scheduler: str | None = None) -> list[tuple[Condition, list[Verdict]]]:
+    """Judge every claim of ``scenario`` under each condition (or those named in ``only``)."""
+    if scenario.phenomenon is None:
+        raise ScenarioError(f"scenario '{scenario.name}' declares no [phenomenon] to test")
+    claims = scenario.phenomenon.claims
+    chosen = conditions(scenario)
+    if only is not None:
+        names = [c.name for c in chosen]
+        unknown = [n for n in only if n not in names]
+        if unknown:
+            raise ScenarioError(f"no condition {unknown[0]!r}; conditions: {', '.join(names)}")
+        chosen = [c for c in chosen if c.name in only]
+    out = []
+    for condition in chosen:
+        changed = scenario.with_changes(overrides=condition.overrides) if condition.overrides else scenario
+        comparison = compare_variants(changed, replicates, variants=scenario.phenomenon.variants,
+                                      steps=condition.steps, engine=engine, workers=workers,
+                                      scheduler=scheduler, seed_point=FRESH_SEEDS)
+        out.append((condition, [judge(c, comparison) for c in claims]))
+    return out

@@ -1,0 +1,108 @@
+"""Claims as data: their measures, their verdicts and the moderate changes they face.
+
+(Broken ``[phenomenon]`` tables are refused in one line: ``test_bad_input.py``.)
+"""
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import signal
+
+from simulator import load_scenario
+from simulator.experiments.compare import Comparison, compare_variants
+from simulator.experiments.measures import measure, window_of
+from simulator.experiments.robustness import conditions, judge, robustness
+from simulator.phenomenon import STATS, WINDOWS, Claim
+
+N = 120
+SHOCKS = (30, 80)
+
+
+def run(expression) -> pd.DataFrame:
+    shock = np.zeros(N)
+    shock[list(SHOCKS)] = 1.0
+    return pd.DataFrame({"step": np.arange(N), "expression": np.asarray(expression, float), "shock": shock})
+
+
+def claim(**changes) -> Claim:
+    values = dict(says="x", series="expression", window="run", stat="mean", variant="a", is_="lower",
+                  than="b", by=0.0, seeds=0.8, level=None)
+    return Claim(**{**values, **changes})
+
+
+def test_every_named_window_picks_the_steps_it_says():
+    frame = run(np.arange(N))
+    steps = {name: frame["step"].to_numpy()[window_of(frame, name)] for name in WINDOWS}
+    assert steps["run"][0] == 1 and steps["run"][-1] == N - 1
+    assert steps["late"].size == N // 4 and steps["late"][-1] == N - 1
+    assert steps["last_two_thirds"][0] == N // 3
+    assert steps["after_shock"][0] == 30 and steps["after_shock"][-1] == N - 1
+    assert (steps["between_shocks"][0], steps["between_shocks"][-1]) == (30, 79)
+    assert steps["after_second_shock"][0] == 80
+    assert list(frame["step"].to_numpy()[window_of(frame, (10, 13))]) == [10, 11, 12]
+    calm = run(np.zeros(N)).assign(shock=0.0)  # a window that needs a shock is empty without one
+    assert np.isnan(measure(calm, claim(window="after_shock")))
+
+
+def test_every_stat_agrees_with_a_reference():
+    rng = np.random.default_rng(4)
+    t = np.arange(N)
+    x = 0.3 + 0.1 * np.sin(2 * np.pi * t / 24) + 0.01 * rng.normal(size=N)
+    frame = run(x)
+    window = x[1:]
+    got = {stat: measure(frame, claim(stat=stat, level=0.35)) for stat in STATS}
+    assert got["mean"] == pytest.approx(window.mean())
+    assert got["max"] == window.max() and got["min"] == window.min() and got["final"] == x[-1]
+    assert got["sd"] == pytest.approx(window.std())
+    assert got["overshoot"] == pytest.approx(window.max() - window[-(window.size // 4):].mean())
+    freqs, power = signal.periodogram(signal.detrend(window), scaling="spectrum")
+    assert got["period"] == pytest.approx(1 / freqs[np.argmax(power)], rel=0.01)  # about 24
+    assert got["share_above"] == pytest.approx((window > 0.35).mean())
+    peak = int(np.argmax(window))
+    assert got["settle"] == np.flatnonzero(window[peak:] < 0.35)[0]
+
+
+def _comparison(a, b) -> Comparison:
+    return Comparison(None, len(a), {"a": [run(np.full(N, v)) for v in a], "b": [run(np.full(N, v)) for v in b]})
+
+
+def test_a_verdict_pairs_the_seeds_and_needs_size_and_consistency():
+    comparison = _comparison(a=[0.1, 0.2, 0.3, 0.5], b=[0.3, 0.3, 0.4, 0.4])  # a lower in 3 of 4
+    verdict = judge(claim(by=0.05, seeds=0.75), comparison)
+    np.testing.assert_allclose(verdict.effect, [0.2, 0.1, 0.1, -0.1])
+    assert verdict.holding == 3 and verdict.mean == pytest.approx(0.075) and verdict.holds
+    assert not judge(claim(by=0.1, seeds=0.75), comparison).holds  # not large enough
+    assert not judge(claim(by=0.05, seeds=1.0), comparison).holds  # not in every seed
+    higher = judge(claim(is_="higher", by=0.0, seeds=0.0), comparison)
+    np.testing.assert_allclose(higher.effect, -verdict.effect)
+    against_a_number = judge(claim(than=0.25, seeds=0.5), comparison)
+    np.testing.assert_allclose(against_a_number.effect, [0.15, 0.05, -0.05, -0.25])
+    assert not against_a_number.holds  # mean -0.025
+
+
+def test_the_moderate_changes_of_a_scenario():
+    sc = load_scenario("shock_resilience")
+    made = {c.name: c for c in conditions(sc)}
+    assert list(made) == ["as shipped", "half the agents", "twice the agents", "6 x 6 districts",
+                          "runs 1.5 x longer", "shock.size -20 %", "shock.size +20 %"]
+    assert made["as shipped"].overrides == {} and made["as shipped"].steps == sc.steps
+    assert made["half the agents"].overrides == {"society.agents": sc.config["society.agents"] // 2}
+    assert made["runs 1.5 x longer"].steps == round(sc.steps * 1.5)
+    assert made["shock.size +20 %"].overrides["shock.size"] == pytest.approx(1.2 * sc.config["shock.size"])
+    for condition in made.values():  # each one a valid scenario
+        sc.with_changes(overrides=condition.overrides)
+
+
+def test_robustness_runs_fresh_seeds_and_judges_every_claim():
+    sc = load_scenario("shock_resilience").with_changes(
+        overrides={"society.agents": 400, "society.districts_per_side": 4}, steps=90)
+    [(condition, verdicts)] = robustness(sc, 2, only=["shock.size +20 %"])
+    assert condition.overrides == {"shock.size": pytest.approx(0.66)}
+    assert [v.claim for v in verdicts] == list(sc.phenomenon.claims)
+    changed = sc.with_changes(overrides=condition.overrides)
+    variants = ["protected", "unprotected"]
+    first = sc.phenomenon.claims[0]
+    fresh = judge(first, compare_variants(changed, 2, variants=variants, seed_point=1)).effect
+    tuned = judge(first, compare_variants(changed, 2, variants=variants)).effect  # compare's seeds
+    np.testing.assert_array_equal(verdicts[0].effect, fresh)
+    assert np.isfinite(fresh).all() and not np.array_equal(fresh, tuned)
