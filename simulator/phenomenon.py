@@ -39,6 +39,7 @@ __all__ = ["Claim", "Phenomenon", "WINDOWS", "STATS", "parse_phenomenon"]
 WINDOWS: dict[str, str] = {
     "run": "every step after the first",
     "late": "the last quarter of the run",
+    "second_half": "the second half of the run",
     "last_two_thirds": "from a third of the way through to the end",
     "after_shock": "from the first shock to the end",
     "between_shocks": "from the first shock to the step before the second",

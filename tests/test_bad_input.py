@@ -30,6 +30,7 @@ SOCIETY = ["--set", "society.agents=50", "--set", "society.districts_per_side=2"
 TAILS: dict[str, list[str]] = {
     "run": ["--steps", "2", "--no-plot", *SOCIETY],
     "compare": ["--replicates", "1", "--steps", "2", "--no-plot", *SOCIETY],
+    "robustness": ["--replicates", "1", "--only", "as shipped", "--engine", "serial", *SOCIETY],
     "sweep": ["--steps", "2", "--engine", "serial", "--no-plot", *SOCIETY],
     "sensitivity": ["--range", "plan.gain=1:2", "--metric", "expression_late", "--samples", "2",
                     "--steps", "2", "--engine", "serial", "--no-plot", *SOCIETY],
@@ -272,6 +273,8 @@ HUGE = {
     "compare --replicates 10^8": ["compare", "baseline", "--replicates", str(10**8)],
     "compare 10^4 x 4 variants of 10k agents": ["compare", "requisite_variety", "--replicates",
                                                 "10000"],
+    "robustness --replicates 10^8": ["robustness", "baseline", "--replicates", str(10**8)],
+    "robustness --workers 10^6": ["robustness", "baseline", "--workers", str(10**6)],
     "sweep --replicates 10^8": ["sweep", "baseline", "--replicates", str(10**8)],
     "sweep --vary 10^7 values": ["sweep", "baseline", "--vary", "plan.gain=1:2:10000000"],
     "sweep --vary 10^18 values": ["sweep", "baseline", "--vary", f"plan.gain=1:2:{10**18}"],

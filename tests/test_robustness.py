@@ -35,7 +35,7 @@ def test_every_named_window_picks_the_steps_it_says():
     steps = {name: frame["step"].to_numpy()[window_of(frame, name)] for name in WINDOWS}
     assert steps["run"][0] == 1 and steps["run"][-1] == N - 1
     assert steps["late"].size == N // 4 and steps["late"][-1] == N - 1
-    assert steps["last_two_thirds"][0] == N // 3
+    assert steps["last_two_thirds"][0] == N // 3 and steps["second_half"][0] == N // 2
     assert steps["after_shock"][0] == 30 and steps["after_shock"][-1] == N - 1
     assert (steps["between_shocks"][0], steps["between_shocks"][-1]) == (30, 79)
     assert steps["after_second_shock"][0] == 80
@@ -106,3 +106,48 @@ def test_robustness_runs_fresh_seeds_and_judges_every_claim():
     tuned = judge(first, compare_variants(changed, 2, variants=variants)).effect  # compare's seeds
     np.testing.assert_array_equal(verdicts[0].effect, fresh)
     assert np.isfinite(fresh).all() and not np.array_equal(fresh, tuned)
+
+
+def test_the_command_writes_the_verdicts_it_prints(tmp_path, capsys):
+    import json
+
+    from simulator.cli.main import main
+
+    small = ["--set", "society.agents=400", "--set", "society.districts_per_side=4"]
+    out = tmp_path / "r"
+    assert main(["robustness", "shock_resilience", "--replicates", "2", "--only", "shock.size +20 %",
+                 "--engine", "serial", *small, "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    table = pd.read_csv(out / "claims.csv")
+    sc = load_scenario("shock_resilience").with_changes(
+        overrides={"society.agents": 400, "society.districts_per_side": 4})
+    [(_, verdicts)] = robustness(sc, 2, only=["shock.size +20 %"])
+    np.testing.assert_allclose(table["mean"], [v.mean for v in verdicts])
+    assert list(table["holding"]) == [v.holding for v in verdicts]
+    assert list(table["holds"]) == [v.holds for v in verdicts]
+    for v in verdicts:
+        assert f"{v.mean:+.3f} {v.holding}/2" in printed
+    assert f"{sum(v.holds for v in verdicts)} of 2 hold" in printed
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["seed_point"] == 1 and summary["conditions"] == {
+        "shock.size +20 %": {"overrides": {"shock.size": pytest.approx(0.66)}, "steps": 300}}
+    assert summary["command"][:2] == ["govsim", "robustness"]
+
+
+def test_a_scenario_without_claims_is_refused_in_one_line(tmp_path, capsys):
+    from simulator.cli.main import main
+
+    assert main(["robustness", "delayed_feedback", "--out", str(tmp_path / "r")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and "declares no [phenomenon]" in err
+    assert not (tmp_path / "r").exists()
+
+
+def test_show_lists_what_a_scenario_claims(capsys):
+    from simulator.cli.main import main
+
+    assert main(["show", "soft_and_hard"]) == 0
+    printed = " ".join(capsys.readouterr().out.split())
+    assert "WHAT IT CLAIMS (check with: govsim robustness soft_and_hard)" in printed
+    for claim in load_scenario("soft_and_hard").phenomenon.claims:
+        assert claim.says in printed

@@ -1,4 +1,4 @@
-"""The batch commands of ``govsim``: ``compare``, ``sweep`` and ``sensitivity``.
+"""The batch commands of ``govsim``: ``compare``, ``robustness``, ``sweep`` and ``sensitivity``.
 
 Many runs of one scenario on an engine (serial, local processes or Dask):
 :func:`simulator.io.runs.compare` runs a scenario's variants over the same seeds,
@@ -28,7 +28,7 @@ __all__ = ["add_commands", "HANDLERS"]
 
 
 def add_commands(sub) -> None:
-    """Add ``compare``, ``sweep`` and ``sensitivity`` to the subparsers ``sub``."""
+    """Add ``compare``, ``robustness``, ``sweep`` and ``sensitivity`` to the subparsers ``sub``."""
     compare = sub.add_parser("compare", help="run every variant of a scenario over several seeds, side by side")
     compare.add_argument("scenario", help="scenario name or path to a .toml file")
     compare.add_argument("--replicates", type=int, default=10, help="seeds per variant (default 10)")
@@ -41,6 +41,19 @@ def add_commands(sub) -> None:
     engine_arguments(compare)
     compare.add_argument("--no-plot", action="store_true", help="skip compare.png")
     compare.add_argument(LARGE_FLAG, action="store_true", help=LARGE_HELP)
+
+    robust = sub.add_parser("robustness", help="does the scenario's lesson hold on fresh seeds and "
+                            "under moderate changes? (its [phenomenon] claims)")
+    robust.add_argument("scenario", help="scenario name or path to a .toml file")
+    robust.add_argument("--replicates", type=int, default=6, help="fresh seeds per variant and condition (default 6)")
+    robust.add_argument("--only", action="append", metavar="CONDITION",
+                        help="judge only this condition, e.g. 'as shipped' (repeatable)")
+    robust.add_argument("--seed", type=int, help="root seed (default: the scenario's)")
+    robust.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE",
+                        help="override a parameter in every run (repeatable)")
+    robust.add_argument("--out", type=Path, help="output directory (default: runs/<scenario>-robustness-<time>)")
+    engine_arguments(robust)
+    robust.add_argument(LARGE_FLAG, action="store_true", help=LARGE_HELP)
 
     sweep = sub.add_parser("sweep", help="run a scenario over a design of parameter points")
     _common_batch_arguments(sweep)
@@ -105,6 +118,31 @@ def _compare(args) -> int:
     shown.columns = ["variant", *headline]
     print(f"means over {args.replicates} seeds:")
     print(shown.to_string(index=False, float_format=lambda v: f"{v:.3f}"))
+    return 0
+
+
+def _robustness(args) -> int:
+    from ..io.robustness import robustness
+    from ..io.rundir import default_run_dir
+
+    check_engine(args)
+    args.variant, args.steps = None, None
+    sc = resolve_scenario(args)
+    out = args.out or default_run_dir(f"{sc.name}-robustness")
+    result = robustness(sc, args.replicates, out, command=["govsim", *args.argv], only=args.only,
+                        engine=args.engine, workers=args.workers, scheduler=args.scheduler,
+                        large=args.large)
+    print(f"wrote {out}/ ({', '.join(result.files)})")
+    t = result.table
+    for i, says in t.groupby("claim", sort=True)["says"].first().items():
+        print(f"claim {i}: {says}")
+    print(f"mean difference in the claimed direction, and seeds that bear it out ({args.replicates} fresh):")
+    cells = t.assign(cell=[f"{m:+.3f} {h}/{n}{'' if ok else ' NO'}"
+                           for m, h, n, ok in zip(t["mean"], t["holding"], t["seeds"], t["holds"])])
+    grid = cells.pivot(index="condition", columns="claim", values="cell").reindex(t["condition"].unique())
+    grid.columns = [f"claim {c}" for c in grid.columns]
+    print(grid.to_string())
+    print(f"{int(t['holds'].sum())} of {len(t)} hold (NO: smaller than the claim's margin, or in too few seeds)")
     return 0
 
 
@@ -242,4 +280,4 @@ def _sensitivity(args) -> int:
     return 0
 
 
-HANDLERS = {"compare": _compare, "sweep": _sweep, "sensitivity": _sensitivity}
+HANDLERS = {"compare": _compare, "robustness": _robustness, "sweep": _sweep, "sensitivity": _sensitivity}

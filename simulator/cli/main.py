@@ -159,6 +159,13 @@ def _show(args) -> int:
             settings = ", ".join(f"{k}={v}" for k, v in changes.items())
             print(f"  {name}: {sc.descriptions.get(name, '')} [{settings}]")
         print()
+    if sc.phenomenon:
+        print(f"WHAT IT CLAIMS  (check with: govsim robustness {sc.name})")
+        for claim in sc.phenomenon.claims:
+            than = claim.than if isinstance(claim.than, str) else f"{claim.than:g}"
+            print(textwrap.fill(f"{claim.says} [{claim.describe()}: {claim.variant} {claim.is_} than "
+                                f"{than}]", 78, initial_indent="  - ", subsequent_indent="    "))
+        print()
     print("PARAMETERS  (* = differs from the default)")
     rows = [(("*" if sc.config[k] != p.default else " ") + k, _fmt(sc.config[k]), p.allowed(), p.meaning)
             for k, p in PARAMETERS.items()]

@@ -32,6 +32,8 @@ def window_of(series: pd.DataFrame, window: str | tuple[int, int]) -> slice:
         return slice(1, n)
     if window == "late":
         return slice(n - max(1, n // 4), n)
+    if window == "second_half":
+        return slice(n // 2, n)
     if window == "last_two_thirds":
         return slice(n // 3, n)
     if window == "after_shock":
