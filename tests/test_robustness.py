@@ -116,8 +116,11 @@ def test_the_command_writes_the_verdicts_it_prints(tmp_path, capsys):
     small = ["--set", "society.agents=400", "--set", "society.districts_per_side=4"]
     out = tmp_path / "r"
     assert main(["robustness", "shock_resilience", "--replicates", "2", "--only", "shock.size +20 %",
-                 "--engine", "serial", *small, "--out", str(out)]) == 0
+                 "--band", "2", "--engine", "serial", *small, "--out", str(out)]) == 0
     printed = capsys.readouterr().out
+    band = pd.read_csv(out / "band.csv")
+    np.testing.assert_allclose(band["shock.size"], [0.275, 0.275, 0.825, 0.825])  # 0.5 and 1.5 x 0.55
+    assert list(band["claim"]) == [1, 2, 1, 2] and (out / "band.png").stat().st_size > 10_000
     table = pd.read_csv(out / "claims.csv")
     sc = load_scenario("shock_resilience").with_changes(
         overrides={"society.agents": 400, "society.districts_per_side": 4})
@@ -134,12 +137,18 @@ def test_the_command_writes_the_verdicts_it_prints(tmp_path, capsys):
     assert summary["command"][:2] == ["govsim", "robustness"]
 
 
-def test_a_scenario_without_claims_is_refused_in_one_line(tmp_path, capsys):
+@pytest.mark.parametrize("argv, says", [
+    (["delayed_feedback"], "declares no [phenomenon]"),
+    (["shock_resilience", "--band", "1"], "--band must be 0 (none) or at least 2 points"),
+    (["shock_resilience", "--only", "as shiped"], "no condition 'as shiped'"),
+    (["shock_resilience", "--replicates", "0"], "--replicates must be an integer >= 1"),
+])
+def test_a_refused_robustness_is_one_line_and_leaves_nothing(argv, says, tmp_path, capsys):
     from simulator.cli.main import main
 
-    assert main(["robustness", "delayed_feedback", "--out", str(tmp_path / "r")]) == 2
+    assert main(["robustness", *argv, "--out", str(tmp_path / "r")]) == 2
     err = capsys.readouterr().err.strip()
-    assert err.count("\n") == 0 and "declares no [phenomenon]" in err
+    assert err.count("\n") == 0 and says in err
     assert not (tmp_path / "r").exists()
 
 
@@ -151,3 +160,37 @@ def test_show_lists_what_a_scenario_claims(capsys):
     assert "WHAT IT CLAIMS (check with: govsim robustness soft_and_hard)" in printed
     for claim in load_scenario("soft_and_hard").phenomenon.claims:
         assert claim.says in printed
+
+
+def test_the_band_runs_from_half_to_one_and_a_half_times_the_key_within_its_bounds():
+    from simulator.experiments.robustness import band_values
+
+    sc = load_scenario("blind_spots")  # monitor.visibility 0.5
+    np.testing.assert_allclose(band_values(sc, 5), [0.25, 0.375, 0.5, 0.625, 0.75])
+    delays = load_scenario("centralise_or_delegate")  # structure.central_delay, an integer: 8
+    assert band_values(delays, 7) == [4, 5, 7, 8, 9, 11, 12]
+    short = delays.with_changes(overrides={"structure.central_delay": 3})
+    assert band_values(short, 7) == [2, 3, 4]  # 1.5, 2, 2.5, ... rounded, each once
+    capped = sc.with_changes(overrides={"monitor.visibility": 4.0})
+    assert band_values(capped, 3) == [2.0, 4.0, 5.0]  # visibility is at most 5
+
+
+def test_the_band_figure_draws_each_claims_mean_and_where_it_holds(tmp_path):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from simulator.experiments.robustness import Verdict
+    from simulator.viz.robustness import band_figure
+
+    sc = load_scenario("shock_resilience")
+    first, second = sc.phenomenon.claims
+    rows = [(0.44, [Verdict(first, np.array([0.2, 0.1])), Verdict(second, np.array([0.0, -0.1]))]),
+            (0.55, [Verdict(first, np.array([0.05, 0.0])), Verdict(second, np.array([0.05, 0.03]))])]
+    fig = band_figure(sc, rows, 2)
+    ax = fig.axes[0]
+    mean = next(line for line in ax.lines if line.get_label() == "mean difference")
+    np.testing.assert_allclose(mean.get_ydata(), [0.15, 0.025])
+    held = next(line for line in ax.lines if line.get_label() == "the claim holds")
+    np.testing.assert_allclose(held.get_xdata(), [0.44])  # 0.15 >= 0.08 in 2 of 2; 0.025 is too small
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["0.44", "0.55"]
+    assert ax.get_title(loc="left").startswith("a. Self-protection keeps")

@@ -48,6 +48,10 @@ def add_commands(sub) -> None:
     robust.add_argument("--replicates", type=int, default=6, help="fresh seeds per variant and condition (default 6)")
     robust.add_argument("--only", action="append", metavar="CONDITION",
                         help="judge only this condition, e.g. 'as shipped' (repeatable)")
+    robust.add_argument("--band", type=int, default=0, metavar="N",
+                        help="also judge the claims at N values of the scenario's key parameter, from "
+                        "0.5 to 1.5 times its value, and draw band.png: where the lesson stops being true")
+    robust.add_argument("--no-plot", action="store_true", help="skip band.png")
     robust.add_argument("--seed", type=int, help="root seed (default: the scenario's)")
     robust.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE",
                         help="override a parameter in every run (repeatable)")
@@ -130,8 +134,8 @@ def _robustness(args) -> int:
     sc = resolve_scenario(args)
     out = args.out or default_run_dir(f"{sc.name}-robustness")
     result = robustness(sc, args.replicates, out, command=["govsim", *args.argv], only=args.only,
-                        engine=args.engine, workers=args.workers, scheduler=args.scheduler,
-                        large=args.large)
+                        band=args.band, plot=not args.no_plot, engine=args.engine,
+                        workers=args.workers, scheduler=args.scheduler, large=args.large)
     print(f"wrote {out}/ ({', '.join(result.files)})")
     t = result.table
     for i, says in t.groupby("claim", sort=True)["says"].first().items():

@@ -12,6 +12,10 @@ every claim in each:
 * runs 1.5 times as long;
 * the scenario's key parameter 20 % lower and 20 % higher.
 
+:func:`band` goes further along the key parameter alone, from half to one
+and a half times the shipped value, to show where each claim stops being
+true: the question a seminar asks next.
+
 Fresh seeds: the replicates draw the random numbers of sweep point 1, not
 point 0 as ``compare`` and the phenomenon tests do, so they are runs that
 nobody tuned anything on.
@@ -30,7 +34,8 @@ from ..scenario import Scenario
 from .compare import Comparison, compare_variants
 from .measures import measure
 
-__all__ = ["Verdict", "Condition", "judge", "conditions", "robustness", "FRESH_SEEDS"]
+__all__ = ["Verdict", "Condition", "judge", "conditions", "robustness", "band_values", "band",
+           "FRESH_SEEDS"]
 
 #: The sweep point whose random numbers robustness runs draw (compare's is 0).
 FRESH_SEEDS = 1
@@ -136,4 +141,31 @@ def robustness(scenario: Scenario, replicates: int, *, only: list[str] | None = 
                                       steps=condition.steps, engine=engine, workers=workers,
                                       scheduler=scheduler, seed_point=FRESH_SEEDS)
         out.append((condition, [judge(c, comparison) for c in claims]))
+    return out
+
+
+def band_values(scenario: Scenario, points: int) -> list[float | int]:
+    """``points`` values of the key parameter from 0.5 to 1.5 times the shipped one (within its bounds)."""
+    key = scenario.phenomenon.key if scenario.phenomenon else None
+    if key is None:
+        raise ScenarioError(f"scenario '{scenario.name}' names no [phenomenon] key to vary")
+    shipped = scenario.config[key]
+    if not shipped:
+        raise ScenarioError(f"{key} is 0 in '{scenario.name}': there is no band around 0 times it")
+    values = [_scaled(key, shipped, f) for f in np.linspace(0.5, 1.5, points)]
+    return list(dict.fromkeys(values))  # an integer key may repeat
+
+
+def band(scenario: Scenario, points: int, replicates: int, *, engine: str = "serial",
+         workers: int | None = None, scheduler: str | None = None) -> list[tuple[float | int, list[Verdict]]]:
+    """Judge every claim at each of ``points`` values of the key parameter (fresh seeds)."""
+    values = band_values(scenario, points)
+    assert scenario.phenomenon is not None and scenario.phenomenon.key is not None
+    key, claims = scenario.phenomenon.key, scenario.phenomenon.claims
+    out = []
+    for value in values:
+        comparison = compare_variants(scenario.with_changes(overrides={key: value}), replicates,
+                                      variants=scenario.phenomenon.variants, engine=engine,
+                                      workers=workers, scheduler=scheduler, seed_point=FRESH_SEEDS)
+        out.append((value, [judge(c, comparison) for c in claims]))
     return out

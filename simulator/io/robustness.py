@@ -37,13 +37,16 @@ class RobustnessOutput:
 
 
 def robustness(scenario: Scenario, replicates: int, out: Path, *, command: Sequence[str],
-               only: list[str] | None = None, engine: str = "process", workers: int | None = None,
+               only: list[str] | None = None, band: int = 0, plot: bool = True,
+               engine: str = "process", workers: int | None = None,
                scheduler: str | None = None, large: bool = False) -> RobustnessOutput:
     """Judge every claim of ``scenario`` under the moderate changes; write folder ``out``.
 
     ``claims.csv`` has one row per condition and claim: the mean and standard
     deviation over seeds of the difference in the claimed direction, the
-    seeds that bear it out, and whether the claim holds there.
+    seeds that bear it out, and whether the claim holds there. With ``band``
+    points, also ``band.csv`` (the same, along the key parameter) and, with
+    ``plot``, ``band.png``.
     """
     import pandas as pd
 
@@ -62,10 +65,13 @@ def robustness(scenario: Scenario, replicates: int, out: Path, *, command: Seque
             if name not in names:
                 raise UsageError(f"--only: no condition {name!r}; conditions: {', '.join(names)}")
         conditions = [c for c in conditions if c.name in only]
+    if band < 0 or band == 1:
+        raise UsageError(f"--band must be 0 (none) or at least 2 points, got {band}")
+    values = judged.band_values(scenario, band) if band else []
     variants = len(scenario.phenomenon.variants)
     agents = max(c.overrides.get("society.agents", scenario.config["society.agents"]) for c in conditions)
     steps = max(c.steps for c in conditions)
-    runs = len(conditions) * variants * replicates
+    runs = (len(conditions) + len(values)) * variants * replicates
     check_work("robustness", runs=runs, steps=steps, agents=agents,
                memory=run_memory(agents, steps, runs=variants * replicates), large=large)
     started = datetime.now(UTC)
@@ -82,10 +88,27 @@ def robustness(scenario: Scenario, replicates: int, out: Path, *, command: Seque
         table = pd.DataFrame(rows)
         folder = run_dir.staging
         write_csv(folder / "claims.csv", table)
+        files = ["claims.csv", "summary.json", "scenario.toml"]
+        if values:
+            along = judged.band(scenario, band, replicates, engine=engine, workers=workers,
+                                scheduler=scheduler)
+            key = scenario.phenomenon.key
+            write_csv(folder / "band.csv", pd.DataFrame(
+                [{key: value, "claim": i + 1, "mean": v.mean, "sd": v.sd, "holding": v.holding,
+                  "seeds": int(v.effect.size), "by": v.claim.by, "holds": v.holds}
+                 for value, verdicts in along for i, v in enumerate(verdicts)]))
+            files.append("band.csv")
+            if plot:
+                from ..viz.figures import save_figure
+                from ..viz.robustness import band_figure
+
+                save_figure(band_figure(scenario, along, replicates), folder / "band.png")
+                files.append("band.png")
         atomic_write_text(folder / "scenario.toml", scenario.to_toml())
         write_json(folder / "summary.json", provenance(
             command, scenario, started=started, replicates=replicates,
             seed_point=judged.FRESH_SEEDS, variants=scenario.phenomenon.variants,
             conditions={c.name: {"overrides": c.overrides, "steps": c.steps} for c in conditions},
-            claims_hold=int(table["holds"].sum()), claims_judged=len(table)))
-    return RobustnessOutput(Path(out), ["claims.csv", "summary.json", "scenario.toml"], table)
+            claims_hold=int(table["holds"].sum()), claims_judged=len(table),
+            band={scenario.phenomenon.key: values} if values else None))
+    return RobustnessOutput(Path(out), files, table)
