@@ -8,4 +8,6 @@
 ``sweep``          parameter sweeps, streamed to disk and resumable
 ``sensitivity``    Sobol' indices from a Saltelli design
 ``early_warning``  critical slowing down before a tipping point
+``measures``       a claim's statistic of one run's series over a window
+``robustness``     a scenario's claims judged on fresh seeds under moderate changes
 """

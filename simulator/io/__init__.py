@@ -6,4 +6,5 @@
 ``runs``        ``run`` and ``compare`` as library functions
 ``twinruns``    ``twin`` and ``equilibria`` as library functions
 ``sweeps``      ``sweep`` as a library function, resumable, leaving nothing behind if it fails early
+``robustness``  ``robustness`` as a library function: a scenario's claims under moderate changes
 """

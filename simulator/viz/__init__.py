@@ -4,4 +4,5 @@
 ``sweeps``     sweep and sensitivity figures
 ``animation``  the animated district map
 ``twin``       the twin's trajectories and branches
+``robustness`` where a lesson stops being true, along the key parameter
 """
