@@ -159,14 +159,15 @@ def sweep(quick: bool, workers: int = 2) -> dict:
 
 
 # -- twin --------------------------------------------------------------------------
-def twin(timeout: float = 600.0) -> dict:
+def twin(quick: bool = False, timeout: float = 600.0) -> dict:
     script = HERE / "twin_speed.py"
     if not script.is_file():
         return {"available": False, "reason": "benchmarks/twin_speed.py not found"}
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "twin.json"
         try:
-            done = subprocess.run([sys.executable, str(script), "--json", str(out)], cwd=ROOT,
+            done = subprocess.run([sys.executable, str(script), "--json", str(out),
+                                   *(["--quick"] if quick else [])], cwd=ROOT,
                                   capture_output=True, text=True, timeout=timeout,
                                   env={**os.environ, "PYTHONPATH": str(ROOT)})
         except subprocess.TimeoutExpired:
@@ -271,7 +272,7 @@ def main(argv: list[str] | None = None) -> int:
     result["like_for_like"] = like_for_like([40, 100], mesa_sides, args.quick)
     result["scaling"] = scaling(sizes, args.quick)
     result["sweep"] = None if args.no_sweep else sweep(args.quick)
-    result["twin"] = ({"available": False, "reason": "skipped (--no-twin)"} if args.no_twin else twin())
+    result["twin"] = ({"available": False, "reason": "skipped (--no-twin)"} if args.no_twin else twin(args.quick))
 
     at_100 = next(r for r in result["like_for_like"] if r["grid"] == "100x100")
     huge = next((r for r in result["scaling"] if r["agents"] == 1_000_000), None)

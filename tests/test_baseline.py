@@ -8,18 +8,26 @@ Statistics over 10 seeds, with stated margins.
 import numpy as np
 import pytest
 
-from simulator import GovernanceModel
+from simulator import load_scenario
 
 SEEDS = range(10)
-
-
-def _runs(**overrides):
-    return [GovernanceModel.from_scenario("baseline", seed=s, overrides=overrides).run().series() for s in SEEDS]
+UNGOVERNED = {"plan.policy": "none", "protecting.enabled": False}
 
 
 @pytest.fixture(scope="module")
-def governed():
-    return _runs()
+def runs(run_many):
+    """Ten seeds of the baseline, of the same society without the loop, and (five seeds)
+    without self-healing."""
+    sc = load_scenario("baseline")
+    out = run_many({"governed": sc, "ungoverned": sc.with_changes(overrides=UNGOVERNED)}, SEEDS)
+    out.update(run_many({"no_healing": sc.with_changes(overrides={"healing.enabled": False})},
+                        list(SEEDS)[:5]))
+    return out
+
+
+@pytest.fixture(scope="module")
+def governed(runs):
+    return runs["governed"]
 
 
 def test_faults_keep_arising_and_being_repaired(governed):
@@ -38,8 +46,8 @@ def test_no_collapse_and_a_bounded_band(governed):
     assert trust.min() > 0.55
 
 
-def test_without_the_loop_the_same_society_collapses(governed):
-    ungoverned = _runs(**{"plan.policy": "none", "protecting.enabled": False})
+def test_without_the_loop_the_same_society_collapses(runs, governed):
+    ungoverned = runs["ungoverned"]
     collapsed = sum(df["collapsed"].any() for df in ungoverned)
     assert collapsed >= 8  # of 10 seeds
     need_gap = np.mean([u["need"].iloc[-75:].mean() - g["need"].iloc[-75:].mean()
@@ -47,15 +55,13 @@ def test_without_the_loop_the_same_society_collapses(governed):
     assert need_gap > 0.2
 
 
-def test_self_healing_lowers_expression_and_faults(governed):
+def test_self_healing_lowers_expression_and_faults(runs, governed):
     """Off, the local units spread their share evenly instead of repairing their own
     district: more expression and more faults, seed by seed (seeds 0-4).
     Measured (late two thirds, mean over the 5 seeds): expression 0.0204 on, 0.0293 off
     (+44 %, +0.006 to +0.012 per seed); districts in fault 5.7 on, 7.4 off (+1.0 to +2.3).
     Over 8 other seeds: expression 0.0208 and 0.0312, faults 6.2 and 8.8."""
-    seeds = list(SEEDS)[:5]
-    off = [GovernanceModel.from_scenario("baseline", seed=s, overrides={"healing.enabled": False}).run().series()
-           for s in seeds]
+    off = runs["no_healing"]
 
     def late(frames, column):
         return np.array([df[column].iloc[len(df) // 3:].mean() for df in frames])

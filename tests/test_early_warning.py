@@ -41,7 +41,6 @@ import pytest
 
 from simulator import ParameterError, load_scenario
 from simulator.cli.main import main
-from simulator.experiments.compare import run_once
 from simulator.experiments.early_warning import (
     EarlyWarning,
     detrend,
@@ -196,7 +195,7 @@ SERIES = "observed_expression"
 
 
 @pytest.fixture(scope="module")
-def blind_spots():
+def blind_spots(run_many):
     sc = load_scenario("blind_spots")
     heavy = sc.with_variant("heavy")
     conditions = {
@@ -205,7 +204,7 @@ def blind_spots():
         "no_shock": heavy.with_changes(overrides={"shock.at_step": -1}),
         "unseen": heavy.with_changes(overrides={"monitor.visibility": 0.0}),  # mechanism off
     }
-    return {name: [run_once(c, seed) for seed in SEEDS] for name, c in conditions.items()}
+    return run_many(conditions, SEEDS)
 
 
 def indicators(frames):
@@ -263,12 +262,11 @@ SLOW = {"shock.at_step": -1, "shock.trust_drop": 0.6, "shock.trust_drop_step": 5
 
 
 @pytest.fixture(scope="module")
-def slow_erosion():
+def slow_erosion(run_many):
     heavy = load_scenario("blind_spots").with_variant("heavy").with_changes(steps=500)
     eroding = heavy.with_changes(overrides=SLOW)
     steady = heavy.with_changes(overrides={**SLOW, "shock.trust_drop": 0.0})  # driver off
-    return {name: [run_once(c, seed) for seed in SEEDS]
-            for name, c in (("eroding", eroding), ("steady", steady))}
+    return run_many({"eroding": eroding, "steady": steady}, SEEDS)
 
 
 def test_a_slow_approach_under_heavy_monitoring_gives_falling_not_rising_indicators(slow_erosion):
@@ -322,7 +320,7 @@ EPSTEIN_START, OUTBURST = 50, 0.1
 
 
 @pytest.fixture(scope="module")
-def epstein_erosion():
+def epstein_erosion(run_many):
     sc = load_scenario("epstein_civil_violence")
     eroding = sc.with_variant("slow_erosion")
     conditions = {
@@ -336,8 +334,8 @@ def epstein_erosion():
     # 5 of 10 steady runs show rising variance by chance. The finding is seed-sensitive; the
     # tipping_point scenario (issue 17) is where a warning is to be shown robustly.
     seeds = range(sc.seed, sc.seed + 10)
-    return {name: [run_once(c, s)["expression"].to_numpy() for s in seeds]
-            for name, c in conditions.items()}
+    return {name: [f["expression"].to_numpy() for f in frames]
+            for name, frames in run_many(conditions, seeds).items()}
 
 
 def test_a_slow_legitimacy_fall_in_epsteins_model_gives_rising_variance_but_no_slowing_down(
