@@ -27,14 +27,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..errors import ScenarioError
+from ..errors import ScenarioError, UsageError
 from ..parameters import PARAMETERS
 from ..phenomenon import Claim
 from ..scenario import Scenario
 from .compare import Comparison, compare_variants
 from .measures import measure
 
-__all__ = ["Verdict", "Condition", "judge", "conditions", "robustness", "band_values", "band",
+__all__ = ["Verdict", "Condition", "judge", "conditions", "chosen_conditions", "robustness",
+           "band_values", "band",
            "FRESH_SEEDS"]
 
 #: The sweep point whose random numbers robustness runs draw (compare's is 0).
@@ -120,6 +121,18 @@ def conditions(scenario: Scenario) -> list[Condition]:
     return out
 
 
+def chosen_conditions(scenario: Scenario, only: list[str] | None = None) -> list[Condition]:
+    """The conditions of ``scenario``, or those named in ``only`` (an unknown name is refused)."""
+    made = conditions(scenario)
+    if not only:
+        return made
+    names = [c.name for c in made]
+    for name in only:
+        if name not in names:
+            raise UsageError(f"no condition {name!r}; conditions: {', '.join(names)}")
+    return [c for c in made if c.name in only]
+
+
 def robustness(scenario: Scenario, replicates: int, *, only: list[str] | None = None,
                engine: str = "serial", workers: int | None = None,
                scheduler: str | None = None) -> list[tuple[Condition, list[Verdict]]]:
@@ -127,15 +140,8 @@ def robustness(scenario: Scenario, replicates: int, *, only: list[str] | None = 
     if scenario.phenomenon is None:
         raise ScenarioError(f"scenario '{scenario.name}' declares no [phenomenon] to test")
     claims = scenario.phenomenon.claims
-    chosen = conditions(scenario)
-    if only is not None:
-        names = [c.name for c in chosen]
-        unknown = [n for n in only if n not in names]
-        if unknown:
-            raise ScenarioError(f"no condition {unknown[0]!r}; conditions: {', '.join(names)}")
-        chosen = [c for c in chosen if c.name in only]
     out = []
-    for condition in chosen:
+    for condition in chosen_conditions(scenario, only):
         changed = scenario.with_changes(overrides=condition.overrides) if condition.overrides else scenario
         comparison = compare_variants(changed, replicates, variants=scenario.phenomenon.variants,
                                       steps=condition.steps, engine=engine, workers=workers,

@@ -58,13 +58,7 @@ def robustness(scenario: Scenario, replicates: int, out: Path, *, command: Seque
     if replicates < 1:
         raise UsageError(f"--replicates must be an integer >= 1, got {replicates}")
     check_engine(engine, workers, scheduler)
-    conditions = judged.conditions(scenario)
-    if only:
-        names = [c.name for c in conditions]
-        for name in only:
-            if name not in names:
-                raise UsageError(f"--only: no condition {name!r}; conditions: {', '.join(names)}")
-        conditions = [c for c in conditions if c.name in only]
+    conditions = judged.chosen_conditions(scenario, only)
     if band < 0 or band == 1:
         raise UsageError(f"--band must be 0 (none) or at least 2 points, got {band}")
     values = judged.band_values(scenario, band) if band else []
