@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from ..phenomenon import Claim
-from .metrics import oscillation
+from .metrics import last_quarter, oscillation, second_half
 
 __all__ = ["window_of", "measure"]
 
@@ -27,15 +27,15 @@ def window_of(series: pd.DataFrame, window: str | tuple[int, int]) -> slice:
     n = len(series)
     if isinstance(window, tuple):
         return slice(min(window[0], n), min(window[1], n))
-    shocks = _shocks(series)
     if window == "run":
         return slice(1, n)
     if window == "late":
-        return slice(n - max(1, n // 4), n)
+        return last_quarter(n)
     if window == "second_half":
-        return slice(n // 2, n)
+        return second_half(n)
     if window == "last_two_thirds":
         return slice(n // 3, n)
+    shocks = _shocks(series)
     if window == "after_shock":
         return slice(int(shocks[0]), n) if shocks.size else slice(0, 0)
     if window == "between_shocks":
@@ -68,7 +68,7 @@ def measure(series: pd.DataFrame, claim: Claim) -> float:
     if stat == "sd":
         return float(values.std())
     if stat == "overshoot":
-        return float(values.max() - values[values.size - max(1, values.size // 4):].mean())
+        return float(values.max() - values[last_quarter(values.size)].mean())
     if stat == "period":
         return oscillation(values)[0]
     assert claim.level is not None  # parse_phenomenon asks for it

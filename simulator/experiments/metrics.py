@@ -10,7 +10,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-__all__ = ["summarize", "recovery_time", "oscillation", "MAIN_SERIES", "METRICS"]
+__all__ = ["summarize", "recovery_time", "oscillation", "last_quarter", "second_half", "MAIN_SERIES",
+           "METRICS"]
 
 #: Series whose late-run level and maximum are reported.
 MAIN_SERIES: tuple[str, ...] = (
@@ -27,6 +28,16 @@ METRICS: tuple[str, ...] = (
     "faults_mean", "repairs_total", "crisis_share", "shocks", "collapsed", "collapse_step",
     "recovery_time",
 )
+
+
+def last_quarter(n: int) -> slice:
+    """The rows of a run's "late" level: its last quarter (at least one row)."""
+    return slice(n - max(1, n // 4), n)
+
+
+def second_half(n: int) -> slice:
+    """The rows whose swings a run's ``need_sd_late`` and ``need_period`` measure."""
+    return slice(n // 2, n)
 
 
 def recovery_time(series: pd.DataFrame, column: str = "expression", tolerance: float = 0.02) -> float:
@@ -78,14 +89,14 @@ def summarize(series: pd.DataFrame) -> dict[str, float]:
     collapse figures and the time to recover after the first shock.
     """
     n = len(series)
-    late = series.iloc[n - max(1, n // 4):]
+    late = series.iloc[last_quarter(n)]
     out: dict[str, float] = {"steps": float(series["step"].iloc[-1])}
     for name in MAIN_SERIES:
         out[f"{name}_late"] = float(late[name].mean())
         out[f"{name}_final"] = float(series[name].iloc[-1])
         out[f"{name}_max"] = float(series[name].max())
     body = series.iloc[1:] if n > 1 else series
-    half = series.iloc[n // 2:]
+    half = series.iloc[second_half(n)]
     period, share = oscillation(half["need"].to_numpy())
     out.update({"need_sd_late": float(half["need"].std(ddof=0)),
                 "need_period": period, "need_peak_share": share})

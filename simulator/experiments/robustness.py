@@ -29,12 +29,12 @@ import numpy as np
 
 from ..errors import ScenarioError, UsageError
 from ..parameters import PARAMETERS
-from ..phenomenon import Claim
+from ..phenomenon import Claim, Phenomenon
 from ..scenario import Scenario
 from .compare import Comparison, compare_variants
 from .measures import measure
 
-__all__ = ["Verdict", "Condition", "judge", "conditions", "chosen_conditions", "robustness",
+__all__ = ["Verdict", "Condition", "judge", "claims_of", "conditions", "chosen_conditions", "robustness",
            "band_values", "band",
            "FRESH_SEEDS"]
 
@@ -66,6 +66,11 @@ class Verdict:
     def holding(self) -> int:
         """Seeds in which the difference goes the claimed way."""
         return int(np.count_nonzero(self.effect > 0))
+
+    def figures(self) -> dict[str, float | int | bool]:
+        """The verdict as a table row: mean, sd, seeds holding, seeds, margin, holds."""
+        return {"mean": self.mean, "sd": self.sd, "holding": self.holding,
+                "seeds": int(self.effect.size), "by": self.claim.by, "holds": self.holds}
 
     @property
     def holds(self) -> bool:
@@ -133,26 +138,35 @@ def chosen_conditions(scenario: Scenario, only: list[str] | None = None) -> list
     return [c for c in made if c.name in only]
 
 
+def claims_of(scenario: Scenario) -> Phenomenon:
+    """The scenario's declared phenomenon (refused in one line if it declares none)."""
+    if scenario.phenomenon is None:
+        raise ScenarioError(f"scenario '{scenario.name}' declares no [phenomenon] to test")
+    return scenario.phenomenon
+
+
+def _judged(scenario: Scenario, changed: Scenario, replicates: int, steps: int, **engine) -> list[Verdict]:
+    """Every claim of ``scenario`` judged on fresh seeds of ``changed`` (the same variants)."""
+    phenomenon = claims_of(scenario)
+    comparison = compare_variants(changed, replicates, variants=phenomenon.variants, steps=steps,
+                                  seed_point=FRESH_SEEDS, **engine)
+    return [judge(c, comparison) for c in phenomenon.claims]
+
+
 def robustness(scenario: Scenario, replicates: int, *, only: list[str] | None = None,
                engine: str = "serial", workers: int | None = None,
                scheduler: str | None = None) -> list[tuple[Condition, list[Verdict]]]:
     """Judge every claim of ``scenario`` under each condition (or those named in ``only``)."""
-    if scenario.phenomenon is None:
-        raise ScenarioError(f"scenario '{scenario.name}' declares no [phenomenon] to test")
-    claims = scenario.phenomenon.claims
-    out = []
-    for condition in chosen_conditions(scenario, only):
-        changed = scenario.with_changes(overrides=condition.overrides) if condition.overrides else scenario
-        comparison = compare_variants(changed, replicates, variants=scenario.phenomenon.variants,
-                                      steps=condition.steps, engine=engine, workers=workers,
-                                      scheduler=scheduler, seed_point=FRESH_SEEDS)
-        out.append((condition, [judge(c, comparison) for c in claims]))
-    return out
+    claims_of(scenario)
+    where = {"engine": engine, "workers": workers, "scheduler": scheduler}
+    return [(condition, _judged(scenario, scenario.with_changes(overrides=condition.overrides),
+                                replicates, condition.steps, **where))
+            for condition in chosen_conditions(scenario, only)]
 
 
 def band_values(scenario: Scenario, points: int) -> list[float | int]:
     """``points`` values of the key parameter from 0.5 to 1.5 times the shipped one (within its bounds)."""
-    key = scenario.phenomenon.key if scenario.phenomenon else None
+    key = claims_of(scenario).key
     if key is None:
         raise ScenarioError(f"scenario '{scenario.name}' names no [phenomenon] key to vary")
     shipped = scenario.config[key]
@@ -165,13 +179,10 @@ def band_values(scenario: Scenario, points: int) -> list[float | int]:
 def band(scenario: Scenario, points: int, replicates: int, *, engine: str = "serial",
          workers: int | None = None, scheduler: str | None = None) -> list[tuple[float | int, list[Verdict]]]:
     """Judge every claim at each of ``points`` values of the key parameter (fresh seeds)."""
-    values = band_values(scenario, points)
-    assert scenario.phenomenon is not None and scenario.phenomenon.key is not None
-    key, claims = scenario.phenomenon.key, scenario.phenomenon.claims
-    out = []
-    for value in values:
-        comparison = compare_variants(scenario.with_changes(overrides={key: value}), replicates,
-                                      variants=scenario.phenomenon.variants, engine=engine,
-                                      workers=workers, scheduler=scheduler, seed_point=FRESH_SEEDS)
-        out.append((value, [judge(c, comparison) for c in claims]))
-    return out
+    values = band_values(scenario, points)  # refuses a scenario without a key
+    key = claims_of(scenario).key
+    assert key is not None
+    where = {"engine": engine, "workers": workers, "scheduler": scheduler}
+    return [(value, _judged(scenario, scenario.with_changes(overrides={key: value}), replicates,
+                            scenario.steps, **where))
+            for value in values]

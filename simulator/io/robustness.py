@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..errors import ScenarioError, UsageError
+from ..errors import UsageError
 from ..experiments.design import check_work, run_memory
 from .files import atomic_write_text, write_csv, write_json
 from .provenance import provenance
@@ -53,8 +53,7 @@ def robustness(scenario: Scenario, replicates: int, out: Path, *, command: Seque
     from ..experiments import robustness as judged
     from ..experiments.engines import check_engine
 
-    if scenario.phenomenon is None:
-        raise ScenarioError(f"scenario '{scenario.name}' declares no [phenomenon] to test")
+    phenomenon = judged.claims_of(scenario)
     if replicates < 1:
         raise UsageError(f"--replicates must be an integer >= 1, got {replicates}")
     check_engine(engine, workers, scheduler)
@@ -62,7 +61,7 @@ def robustness(scenario: Scenario, replicates: int, out: Path, *, command: Seque
     if band < 0 or band == 1:
         raise UsageError(f"--band must be 0 (none) or at least 2 points, got {band}")
     values = judged.band_values(scenario, band) if band else []
-    variants = len(scenario.phenomenon.variants)
+    variants = len(phenomenon.variants)
     agents = max(c.overrides.get("society.agents", scenario.config["society.agents"]) for c in conditions)
     steps = max(c.steps for c in conditions)
     runs = (len(conditions) + len(values)) * variants * replicates
@@ -76,9 +75,7 @@ def robustness(scenario: Scenario, replicates: int, out: Path, *, command: Seque
                 workers=workers, scheduler=scheduler):
             for i, v in enumerate(verdicts):
                 rows.append({"condition": condition.name, "claim": i + 1, "says": v.claim.says,
-                             "measure": v.claim.describe(), "mean": v.mean, "sd": v.sd,
-                             "holding": v.holding, "seeds": int(v.effect.size), "by": v.claim.by,
-                             "holds": v.holds})
+                             "measure": v.claim.describe(), **v.figures()})
         table = pd.DataFrame(rows)
         folder = run_dir.staging
         write_csv(folder / "claims.csv", table)
@@ -86,10 +83,8 @@ def robustness(scenario: Scenario, replicates: int, out: Path, *, command: Seque
         if values:
             along = judged.band(scenario, band, replicates, engine=engine, workers=workers,
                                 scheduler=scheduler)
-            key = scenario.phenomenon.key
             write_csv(folder / "band.csv", pd.DataFrame(
-                [{key: value, "claim": i + 1, "mean": v.mean, "sd": v.sd, "holding": v.holding,
-                  "seeds": int(v.effect.size), "by": v.claim.by, "holds": v.holds}
+                [{phenomenon.key: value, "claim": i + 1, **v.figures()}
                  for value, verdicts in along for i, v in enumerate(verdicts)]))
             files.append("band.csv")
             if plot:
@@ -101,8 +96,8 @@ def robustness(scenario: Scenario, replicates: int, out: Path, *, command: Seque
         atomic_write_text(folder / "scenario.toml", scenario.to_toml())
         write_json(folder / "summary.json", provenance(
             command, scenario, started=started, replicates=replicates,
-            seed_point=judged.FRESH_SEEDS, variants=scenario.phenomenon.variants,
+            seed_point=judged.FRESH_SEEDS, variants=phenomenon.variants,
             conditions={c.name: {"overrides": c.overrides, "steps": c.steps} for c in conditions},
             claims_hold=int(table["holds"].sum()), claims_judged=len(table),
-            band={scenario.phenomenon.key: values} if values else None))
+            band={phenomenon.key: values} if values else None))
     return RobustnessOutput(Path(out), files, table)

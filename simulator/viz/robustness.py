@@ -47,7 +47,7 @@ def band_figure(scenario, rows: Sequence[tuple[float, Sequence]], replicates: in
     axes = fig.subplots((len(claims) + columns - 1) // columns, columns, squeeze=False).ravel()
     for i, (ax, claim, colour) in enumerate(zip(axes, claims, VARIANT_COLOURS)):
         effects = [verdicts[i].effect for _, verdicts in rows]
-        mean = np.array([np.nanmean(e) if np.isfinite(e).any() else np.nan for e in effects])
+        mean = np.array([verdicts[i].mean for _, verdicts in rows])
         low = np.array([np.nanmin(e) if np.isfinite(e).any() else np.nan for e in effects])
         high = np.array([np.nanmax(e) if np.isfinite(e).any() else np.nan for e in effects])
         holds = np.array([verdicts[i].holds for _, verdicts in rows])
