@@ -1,7 +1,7 @@
 """Early-warning signals (simulator/experiments/early_warning.py) and ``govsim run --early-warning``.
 
 The phenomenon tests ask whether the indicators anticipate the blind_spots
-cascade (10 seeds, 4..13; steps 50-149 before the shock at step 150; the
+cascade under the fear-threshold variant (10 seeds, 4..13; steps 50-149 before the shock at step 150; the
 series is observed_expression, what the loop itself sees). Measured when
 written:
 
@@ -196,8 +196,9 @@ SERIES = "observed_expression"
 
 @pytest.fixture(scope="module")
 def blind_spots(run_many):
-    sc = load_scenario("blind_spots")
-    heavy = sc.with_variant("heavy")
+    # the cascade needs whole-observer counting (the floor rule): the fear-threshold variant
+    sc = load_scenario("blind_spots").with_changes(overrides={"society.arrest_rounding": "floor"})
+    heavy = sc.with_variant("heavy_fear_threshold")
     conditions = {
         "heavy": heavy,
         "light": sc.with_variant("light"),
@@ -263,7 +264,7 @@ SLOW = {"shock.at_step": -1, "shock.trust_drop": 0.6, "shock.trust_drop_step": 5
 
 @pytest.fixture(scope="module")
 def slow_erosion(run_many):
-    heavy = load_scenario("blind_spots").with_variant("heavy").with_changes(steps=500)
+    heavy = load_scenario("blind_spots").with_variant("heavy_fear_threshold").with_changes(steps=500)
     eroding = heavy.with_changes(overrides=SLOW)
     steady = heavy.with_changes(overrides={**SLOW, "shock.trust_drop": 0.0})  # driver off
     return run_many({"eroding": eroding, "steady": steady}, SEEDS)
