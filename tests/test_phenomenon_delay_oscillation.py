@@ -45,6 +45,24 @@ def test_long_delay_has_a_clear_dominant_period(metrics):
     assert 2 * loop_delay <= period <= 8 * loop_delay
 
 
+def test_the_period_grows_with_the_delay_but_less_than_in_proportion():
+    """The about text's period-to-delay relation (6 seeds, the long variant's gain and execution delay).
+
+    Measured when written: monitor delay 4 (loop delay 10) gives a period of 40 steps in 6 of 6
+    seeds, 4.0 times the delay; monitor delay 16 (loop delay 22) gives 67 in 6 of 6, 3.0 times.
+    The periodogram of the second half resolves only 200/k steps (40, 50, 67, 100), so the test
+    asks for the order, not a formula. Meadows' "about four times the delay" fits short delays.
+    """
+    long = load_scenario("delay_oscillation").with_variant("long")
+    periods = {}
+    for monitor_delay in (4, 16):
+        sc = long.with_changes(overrides={"monitor.delay": monitor_delay})
+        m = compare_variants(sc, 6, variants=["base"], engine="process", workers=2).metrics()
+        periods[monitor_delay + 5 + 1] = m["need_period"].median()
+    assert periods[22] >= periods[10] + 15  # measured 67 against 40
+    assert periods[22] / 22 < periods[10] / 10 - 0.5  # measured 3.0 against 4.0 times the delay
+
+
 def test_no_oscillation_from_delay_without_a_loop():
     """Mechanism switched off: without a controller the delays change nothing."""
     sc = load_scenario("delay_oscillation").with_changes(overrides={"plan.policy": "none"}, steps=200)
