@@ -22,8 +22,9 @@ processes or Dask), and give the same series on each.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -34,7 +35,7 @@ from .engines import run_tasks
 from .metrics import summarize
 from .task import RunTask, execute, seed_sequence
 
-__all__ = ["run_once", "Comparison", "compare_variants", "replicate_seeds"]
+__all__ = ["run_once", "Comparison", "compare_variants", "compare_each", "replicate_seeds"]
 
 #: The sweep point whose random numbers every variant of a comparison uses.
 SEED_POINT = 0
@@ -121,21 +122,42 @@ def compare_variants(scenario: Scenario, replicates: int, variants: Iterable[str
         Whose random numbers the replicates draw (the sweep point of
         :data:`SEED_POINT` unless told): another point gives fresh seeds.
     """
-    names = list(scenario.variants) if variants is None else list(variants)
-    plan = ([(name, scenario if name == "base" else scenario.with_variant(name)) for name in names]
-            or [("base", scenario)])
-    steps = scenario.steps if steps is None else steps
-    tasks = [RunTask(run_id=i * replicates + r, point=i, replicate=r, root_seed=scenario.seed,
+    return compare_each({None: (scenario, steps)}, replicates, variants, progress, engine=engine,
+                        workers=workers, scheduler=scheduler, seed_point=seed_point)[None]
+
+
+def compare_each(scenarios: Mapping[Any, tuple[Scenario, int | None]], replicates: int,
+                 variants: Iterable[str] | None = None,
+                 progress: Callable[[str, int], None] | None = None, *,
+                 engine: str = "serial", workers: int | None = None,
+                 scheduler: str | None = None, seed_point: int = SEED_POINT) -> dict[Any, Comparison]:
+    """:func:`compare_variants` of several scenarios (each with its run length) in one batch.
+
+    One pool of workers carries out every run, so a set of conditions costs
+    its runs and not one start-up each; the series are those each
+    comparison alone gives.
+    """
+    chosen = None if variants is None else list(variants)
+    plan = []  # (label, variant name, the variant's scenario, steps)
+    for label, (scenario, steps) in scenarios.items():
+        names = list(scenario.variants) if chosen is None else chosen
+        plan += [(label, name, scenario if name == "base" else scenario.with_variant(name),
+                  scenario.steps if steps is None else steps)
+                 for name in names or ["base"]]
+    tasks = [RunTask(run_id=i * replicates + r, point=i, replicate=r, root_seed=sc.seed,
                      steps=steps, parameters=dict(sc.config), keep_series=True,
                      seed_point=seed_point)
-             for i, (_, sc) in enumerate(plan) for r in range(replicates)]
+             for i, (_, _, sc, steps) in enumerate(plan) for r in range(replicates)]
     frames: dict[int, pd.DataFrame] = {}
     for task, result, error in run_tasks(execute, tasks, engine, workers, scheduler):
         if error is not None:
             raise error
         frames[task.run_id] = result.series
         if progress is not None:
-            progress(plan[task.point][0], task.replicate)
-    runs = {name: [frames[i * replicates + r] for r in range(replicates)]
-            for i, (name, _) in enumerate(plan)}
-    return Comparison(scenario, replicates, runs)
+            progress(plan[task.point][1], task.replicate)
+    out: dict[Any, Comparison] = {}
+    for label, (scenario, _) in scenarios.items():
+        runs = {name: [frames[i * replicates + r] for r in range(replicates)]
+                for i, (mine, name, _, _) in enumerate(plan) if mine == label}
+        out[label] = Comparison(scenario, replicates, runs)
+    return out

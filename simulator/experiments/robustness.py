@@ -31,7 +31,7 @@ from ..errors import ScenarioError, UsageError
 from ..parameters import PARAMETERS
 from ..phenomenon import Claim, Phenomenon
 from ..scenario import Scenario
-from .compare import Comparison, compare_variants
+from .compare import Comparison, compare_each
 from .measures import measure
 
 __all__ = ["Verdict", "Condition", "judge", "claims_of", "conditions", "chosen_conditions", "robustness",
@@ -145,12 +145,15 @@ def claims_of(scenario: Scenario) -> Phenomenon:
     return scenario.phenomenon
 
 
-def _judged(scenario: Scenario, changed: Scenario, replicates: int, steps: int, **engine) -> list[Verdict]:
-    """Every claim of ``scenario`` judged on fresh seeds of ``changed`` (the same variants)."""
+def _judged(scenario: Scenario, changed: dict, replicates: int, **engine) -> dict:
+    """Every claim of ``scenario`` judged on fresh seeds of each changed scenario (the same variants).
+
+    ``changed`` maps a label to ``(scenario, steps)``; all of their runs go to one pool.
+    """
     phenomenon = claims_of(scenario)
-    comparison = compare_variants(changed, replicates, variants=phenomenon.variants, steps=steps,
-                                  seed_point=FRESH_SEEDS, **engine)
-    return [judge(c, comparison) for c in phenomenon.claims]
+    compared = compare_each(changed, replicates, variants=phenomenon.variants, seed_point=FRESH_SEEDS,
+                            **engine)
+    return {label: [judge(c, comparison) for c in phenomenon.claims] for label, comparison in compared.items()}
 
 
 def robustness(scenario: Scenario, replicates: int, *, only: list[str] | None = None,
@@ -158,10 +161,10 @@ def robustness(scenario: Scenario, replicates: int, *, only: list[str] | None = 
                scheduler: str | None = None) -> list[tuple[Condition, list[Verdict]]]:
     """Judge every claim of ``scenario`` under each condition (or those named in ``only``)."""
     claims_of(scenario)
-    where = {"engine": engine, "workers": workers, "scheduler": scheduler}
-    return [(condition, _judged(scenario, scenario.with_changes(overrides=condition.overrides),
-                                replicates, condition.steps, **where))
-            for condition in chosen_conditions(scenario, only)]
+    chosen = chosen_conditions(scenario, only)
+    judged = _judged(scenario, {c.name: (scenario.with_changes(overrides=c.overrides), c.steps) for c in chosen},
+                     replicates, engine=engine, workers=workers, scheduler=scheduler)
+    return [(condition, judged[condition.name]) for condition in chosen]
 
 
 def band_values(scenario: Scenario, points: int) -> list[float | int]:
@@ -182,7 +185,6 @@ def band(scenario: Scenario, points: int, replicates: int, *, engine: str = "ser
     values = band_values(scenario, points)  # refuses a scenario without a key
     key = claims_of(scenario).key
     assert key is not None
-    where = {"engine": engine, "workers": workers, "scheduler": scheduler}
-    return [(value, _judged(scenario, scenario.with_changes(overrides={key: value}), replicates,
-                            scenario.steps, **where))
-            for value in values]
+    judged = _judged(scenario, {v: (scenario.with_changes(overrides={key: v}), None) for v in values},
+                     replicates, engine=engine, workers=workers, scheduler=scheduler)
+    return [(value, judged[value]) for value in values]
