@@ -28,6 +28,7 @@ from simulator import load_scenario
 from simulator.experiments.compare import compare_variants
 
 SEEDS = 10
+FRESH = 20
 LATE = 75  # the last quarter of the run
 
 
@@ -56,11 +57,29 @@ def test_optimising_the_indicator_moves_the_mix_to_constraint(runs):
     assert runs["observed"]["soft_share"].mean() < runs["tension"]["soft_share"].mean() - 0.1  # 0.71 vs 0.94
 
 
-def test_the_indicator_improves(runs):
+def test_the_indicator_improves_on_these_seeds(runs):
     proxy, true = runs["observed"], runs["tension"]
     diff = proxy["observed_expression"] - true["observed_expression"]  # paired by seed
     assert diff.mean() < -0.03  # measured -0.153
     assert (diff < 0).mean() >= 0.6
+
+
+@pytest.fixture(scope="module")
+def fresh(scenario):
+    """Twenty seeds no test tuned anything on (sweep point 1, as ``govsim robustness`` draws)."""
+    return table(compare_variants(scenario, FRESH, engine="process", workers=2, seed_point=1))
+
+
+def test_on_fresh_seeds_the_true_state_worsens_reliably_and_the_indicator_does_not(fresh):
+    """Measured when written (20 fresh seeds): latent higher by 0.172 in 20 of 20, trust lower
+    by 0.083 in 19 of 20, the indicator lower by 0.058 ± 0.156 in only 12 of 20 (on 20 more,
+    sweep point 2: 20, 20 and 10 of 20). The ten seeds above are a lucky draw for the indicator.
+    """
+    proxy, true = fresh["observed"], fresh["tension"]
+    assert (proxy["latent"] > true["latent"]).sum() >= 18
+    assert (proxy["trust"] < true["trust"]).sum() >= 17
+    lower = int((proxy["observed_expression"] < true["observed_expression"]).sum())
+    assert 6 <= lower <= 16  # a coin with a slight bias: neither never nor reliably
 
 
 def test_while_the_true_state_worsens(runs):

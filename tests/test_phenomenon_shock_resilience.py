@@ -29,18 +29,22 @@ def runs():
     return outcomes(compare_variants(load_scenario("shock_resilience"), SEEDS, engine="process", workers=2))
 
 
-def test_self_protection_makes_collapse_much_rarer(runs):
-    protected = int(runs["protected"]["collapsed"].sum())
-    unprotected = int(runs["unprotected"]["collapsed"].sum())
-    assert unprotected >= 7           # measured 10 of 10
-    assert protected <= 3             # measured 2 of 10
-    assert unprotected - protected >= 5
+def test_self_protection_lowers_the_peak_seed_by_seed(runs):
+    """The robust effect: a lower peak, in (nearly) every seed.
+
+    Collapses (crossings of the 40 % line: protected 2 of 10, unprotected 10 of 10 here) depend
+    on the shock's size and the population: at half the agents issue 14 measured 3 against 11 of
+    20, at shock size -20 % 0 against 1. They are left to the band
+    (`govsim robustness shock_resilience --band 9`), not asserted.
+    """
+    protected, unprotected = runs["protected"]["peak"], runs["unprotected"]["peak"]
+    assert (protected < unprotected).sum() >= 8  # measured 9 of 10
+    assert unprotected.mean() - protected.mean() > 0.08  # measured 0.18
 
 
 def test_the_reserve_is_what_absorbs_the_shock(runs):
     assert (runs["protected"]["mobilised"] > 0.2).all()
     assert (runs["unprotected"]["mobilised"] == 0).all()
-    assert runs["protected"]["peak"].mean() < runs["unprotected"]["peak"].mean() - 0.08  # 0.29 vs 0.47
 
 
 def test_no_reserve_no_resilience():

@@ -85,17 +85,24 @@ def test_constraint_only_ends_in_a_larger_cascade(episodes):
     c, m = episodes["constraint_only"], episodes["mixed"]
     assert c["peak2"].mean() > m["peak2"].mean() + 0.07  # measured +0.12
     assert (c["peak2"] > m["peak2"]).sum() >= 9           # seed by seed: measured 10 of 10
-    # brittle: quiet through the first shock, collapsed at the second
-    assert c["collapsed"].sum() >= 7 and c["collapsed_first"].sum() <= 1
+    # brittle: quiet through the first shock, far higher at the second (collapses, the crossing
+    # of the 40 % line, measured 8 of 10 at the second shock and 0 at the first, are left to the
+    # band: `govsim robustness soft_and_hard --band 9`)
+    assert (c["peak2"] > c["peak1"] + 0.1).sum() >= 8
 
 
-def test_the_mix_collapses_least(episodes):
-    collapses = {v: int(episodes[v]["collapsed"].sum()) for v in VARIANTS}
-    assert collapses["mixed"] <= 2                         # measured 0 of 10
-    assert collapses["mixed"] + 5 <= min(collapses["constraint_only"],
-                                         collapses["accommodation_only"])  # measured 8 and 7
-    # accommodation alone is too slow for the first outburst
-    assert episodes["accommodation_only"]["collapsed_first"].sum() >= 7
+def test_the_mix_has_the_mildest_worst_moment(episodes):
+    """Worst expression over both crises: the mix below either pure response, seed by seed.
+
+    Measured (10 seeds): 0.31 against 0.43 (constraint only) and 0.40 (accommodation only).
+    Whether a worst moment crosses the 40 % collapse line depends on capacity (the mix
+    crosses too at capacity -20 %, in 14 of 20 fresh seeds in issue 14's measurement): the
+    claims test the ordering, and the band shows the crossings.
+    """
+    worst = {v: np.maximum(episodes[v]["peak1"], episodes[v]["peak2"]) for v in VARIANTS}
+    for pure in ("constraint_only", "accommodation_only"):
+        assert worst["mixed"].mean() < worst[pure].mean() - 0.05
+        assert (worst["mixed"] < worst[pure]).sum() >= 8
 
 
 def test_constraint_is_not_brittle_when_it_costs_no_trust():
