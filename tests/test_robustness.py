@@ -119,8 +119,8 @@ def test_the_command_writes_the_verdicts_it_prints(tmp_path, capsys):
                  "--band", "2", "--engine", "serial", *small, "--out", str(out)]) == 0
     printed = capsys.readouterr().out
     band = pd.read_csv(out / "band.csv")
-    np.testing.assert_allclose(band["shock.size"], [0.275, 0.275, 0.825, 0.825])  # 0.5 and 1.5 x 0.55
-    assert list(band["claim"]) == [1, 2, 1, 2] and (out / "band.png").stat().st_size > 10_000
+    np.testing.assert_allclose(band["shock.size"], [0.275] * 3 + [0.825] * 3)  # 0.5 and 1.5 x 0.55
+    assert list(band["claim"]) == [1, 2, 3] * 2 and (out / "band.png").stat().st_size > 10_000
     table = pd.read_csv(out / "claims.csv")
     sc = load_scenario("shock_resilience").with_changes(
         overrides={"society.agents": 400, "society.districts_per_side": 4})
@@ -130,7 +130,7 @@ def test_the_command_writes_the_verdicts_it_prints(tmp_path, capsys):
     assert list(table["holds"]) == [v.holds for v in verdicts]
     for v in verdicts:
         assert f"{v.mean:+.3f} {v.holding}/2" in printed
-    assert f"{sum(v.holds for v in verdicts)} of 2 hold" in printed
+    assert f"{sum(v.holds for v in verdicts)} of 3 hold" in printed
     summary = json.loads((out / "summary.json").read_text())
     assert summary["seed_point"] == 1 and summary["conditions"] == {
         "shock.size +20 %": {"overrides": {"shock.size": pytest.approx(0.66)}, "steps": 300}}
@@ -183,9 +183,11 @@ def test_the_band_figure_draws_each_claims_mean_and_where_it_holds(tmp_path):
     from simulator.viz.robustness import band_figure
 
     sc = load_scenario("shock_resilience")
-    first, second = sc.phenomenon.claims
-    rows = [(0.44, [Verdict(first, np.array([0.2, 0.1])), Verdict(second, np.array([0.0, -0.1]))]),
-            (0.55, [Verdict(first, np.array([0.05, 0.0])), Verdict(second, np.array([0.05, 0.03]))])]
+    first, second, third = sc.phenomenon.claims
+    rows = [(0.44, [Verdict(first, np.array([0.2, 0.1])), Verdict(second, np.array([0.0, -0.1])),
+                    Verdict(third, np.array([0.1, 0.1]))]),
+            (0.55, [Verdict(first, np.array([0.05, 0.0])), Verdict(second, np.array([0.05, 0.03])),
+                    Verdict(third, np.array([0.1, 0.1]))])]
     fig = band_figure(sc, rows, 2)
     ax = fig.axes[0]
     mean = next(line for line in ax.lines if line.get_label() == "mean difference")
