@@ -120,6 +120,9 @@ _DECLARED = [
     _p("shock.trust_drop", "float", 0.0, "Total fall in every agent's trust (a legitimacy shock); 0: none.", 0.0, 1.0),
     _p("shock.trust_drop_step", "int", -1, "Step at which the legitimacy fall starts (-1: none).", -1, 1_000_000),
     _p("shock.trust_drop_duration", "int", 1, "Steps over which the legitimacy fall is spread (1: sudden).", 1, 100_000),
+    _p("shock.enforcement_drop", "float", 0.0, "Total fall in the standing enforcement presence society.enforcement (a cut in the police force; it stops at 0); 0: none.", 0.0, 1.0),
+    _p("shock.enforcement_drop_step", "int", -1, "Step at which the cut in standing enforcement starts (-1: none).", -1, 1_000_000),
+    _p("shock.enforcement_drop_duration", "int", 1, "Steps over which the cut in standing enforcement is spread (1: sudden).", 1, 100_000),
     # --- how the society responds to each lever ----------------------------------
     _p("levers.accommodation_effect", "float", 1.0, "Share-per-step of matching pressure that one unit of accommodation resolves (before saturation).", 0.0, 10.0),
     _p("levers.unmatched_effect", "float", 0.15, "Effectiveness of accommodation on disturbance types with no matching response type, relative to matched ones.", 0.0, 1.0),

@@ -18,6 +18,11 @@ number), paired seed by seed::
     than = "unprotected"        # another variant, or a number
     by = 0.08                   # on average over seeds, by at least this much
     seeds = 0.8                 # and in at least this share of seeds
+    fails_under = ["shock.size -20 %"]   # moderate changes it is known not to survive
+
+A claim that a moderate change breaks says so (``fails_under``, names from
+:func:`change_names`): students see it in ``govsim show``, and the tests
+hold every other claim to every change.
 
 The same declaration is measured by the tests, by ``govsim robustness`` and
 by the figure of where a lesson stops being true, so the claim is written
@@ -33,7 +38,7 @@ from .config import shown, suggest
 from .errors import ScenarioError
 from .parameters import PARAMETERS
 
-__all__ = ["Claim", "Phenomenon", "WINDOWS", "STATS", "parse_phenomenon"]
+__all__ = ["Claim", "Phenomenon", "WINDOWS", "STATS", "CHANGES", "change_names", "parse_phenomenon"]
 
 #: Named windows of a run (steps counted from 0; the first row is the start state).
 WINDOWS: dict[str, str] = {
@@ -59,8 +64,17 @@ STATS: dict[str, str] = {
     "share_above": "the share of steps above `level`",
 }
 
+#: The moderate changes a seminar makes without thinking twice, by name (the key's come on top).
+CHANGES: tuple[str, ...] = ("half the agents", "twice the agents", "6 x 6 districts", "runs 1.5 x longer")
+
+
+def change_names(key: str | None) -> list[str]:
+    """Every moderate change's name for a scenario whose key parameter is ``key``."""
+    return [*CHANGES, *([f"{key} -20 %", f"{key} +20 %"] if key else [])]
+
+
 _NEEDS_LEVEL = {"settle", "share_above"}
-_KEYS = {"says", "series", "window", "stat", "variant", "is", "than", "by", "seeds", "level"}
+_KEYS = {"says", "series", "window", "stat", "variant", "is", "than", "by", "seeds", "level", "fails_under"}
 
 
 @dataclass(frozen=True)
@@ -77,6 +91,7 @@ class Claim:
     by: float = 0.0
     seeds: float = 0.8
     level: float | None = None
+    fails_under: tuple[str, ...] = ()
 
     def describe(self) -> str:
         """The measure in words, e.g. 'max of expression after_shock'."""
@@ -108,7 +123,18 @@ def _number(value: Any, where: str, low: float, high: float) -> float:
     return float(value)
 
 
-def _claim(table: Any, i: int, variants: dict[str, Any], series: set[str]) -> Claim:
+def _changes(value: Any, where: str, key: str | None) -> tuple[str, ...]:
+    allowed = change_names(key)
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ScenarioError(f"{where} must be a list of change names, got {shown(value)}")
+    for name in value:
+        if name not in allowed:
+            raise ScenarioError(f"{where}: no change {shown(name)}{suggest(name, allowed)}; "
+                                f"changes: {', '.join(allowed)}")
+    return tuple(value)
+
+
+def _claim(table: Any, i: int, variants: dict[str, Any], series: set[str], parameter: str | None) -> Claim:
     where = f"phenomenon.claims[{i}]"
     if not isinstance(table, dict):
         raise ScenarioError(f"{where} must be a table, got {shown(table)}")
@@ -159,7 +185,8 @@ def _claim(table: Any, i: int, variants: dict[str, Any], series: set[str]) -> Cl
     return Claim(says=table["says"].strip(), series=table["series"], window=window,
                  stat=table["stat"], variant=table["variant"], is_=table["is"], than=than,
                  by=_number(table.get("by", 0.0), f"{where}.by", 0.0, 1e6),
-                 seeds=_number(table.get("seeds", 0.8), f"{where}.seeds", 0.0, 1.0), level=level)
+                 seeds=_number(table.get("seeds", 0.8), f"{where}.seeds", 0.0, 1.0), level=level,
+                 fails_under=_changes(table.get("fails_under", []), f"{where}.fails_under", parameter))
 
 
 def parse_phenomenon(data: Any, variants: dict[str, Any], series: set[str]) -> Phenomenon | None:
@@ -180,4 +207,4 @@ def parse_phenomenon(data: Any, variants: dict[str, Any], series: set[str]) -> P
     claims = data.get("claims", [])
     if not isinstance(claims, list) or not claims:
         raise ScenarioError("phenomenon.claims must be one or more [[phenomenon.claims]] tables")
-    return Phenomenon(key, tuple(_claim(t, i, variants, series) for i, t in enumerate(claims)))
+    return Phenomenon(key, tuple(_claim(t, i, variants, series, key) for i, t in enumerate(claims)))

@@ -193,6 +193,9 @@ FILES = {
         "by negative": CLAIM + "by = -1\n",
         "seeds above 1": CLAIM + "seeds = 2\n",
         "than a bool": CLAIM.replace("than = 'b'", "than = true"),
+        "fails_under not a list": CLAIM + "fails_under = 'half the agents'\n",
+        "fails_under unknown change": CLAIM + "fails_under = ['half the agent']\n",
+        "fails_under the key's change without a key": CLAIM + "fails_under = ['plan.gain -20 %']\n",
     }.items()},
 }
 

@@ -160,6 +160,8 @@ def test_show_lists_what_a_scenario_claims(capsys):
     assert "WHAT IT CLAIMS (check with: govsim robustness soft_and_hard)" in printed
     for claim in load_scenario("soft_and_hard").phenomenon.claims:
         assert claim.says in printed
+    # a claim that a change breaks says so
+    assert "known not to hold under: plan.capacity -20 %, plan.capacity +20 %" in printed
 
 
 def test_the_band_runs_from_half_to_one_and_a_half_times_the_key_within_its_bounds():

@@ -236,7 +236,7 @@ def nudged(f):
 @pytest.mark.parametrize("name", [
     "levers_felt", "relief_rate", "need_pull", "trust_rates", "trust_change", "trust_recovery",
     "grievance", "patrol_density", "arrest_ratio", "escape_chance", "removal_chance",
-    "participation_chance", "scheduled_shock", "legitimacy_fall",
+    "participation_chance", "scheduled_shock", "legitimacy_fall", "standing_enforcement",
 ])
 def test_each_society_rule_is_called_by_the_agents_and_the_twin(monkeypatch, make_society,
                                                                  uniform_delivery, name):

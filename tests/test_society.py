@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from scipy import ndimage
 
 from simulator.loop.contracts import Delivery, DistrictState
+from simulator.society import rules
 
 HIGH_GRIEVANCE = {"society.need_base": 0.8, "society.trust": 0.3}  # most agents would express
 SEEDS = range(3)
@@ -216,6 +217,45 @@ def test_sudden_and_gradual_legitimacy_falls_end_at_the_same_trust(make_society,
     np.testing.assert_allclose(gradual[4] - gradual[3], -0.03, atol=1e-3)  # a tenth per step
     assert gradual[8] > sudden[8] + 0.1  # midway the gradual fall is still partial
     np.testing.assert_allclose(sudden[14:], gradual[14:], atol=1e-5)  # same end
+
+
+@pytest.mark.parametrize(("step", "drop", "at", "duration", "expected"), [
+    (50, 0.0, 5, 1, 0.2),      # no cut
+    (50, 0.1, -1, 1, 0.2),     # no step: no cut
+    (4, 0.1, 5, 1, 0.2),       # before the cut
+    (5, 0.1, 5, 1, 0.1),       # sudden: all of it at its step
+    (5, 0.1, 5, 4, 0.175),     # gradual: a quarter at its first step
+    (6, 0.1, 5, 4, 0.15),
+    (8, 0.1, 5, 4, 0.1),       # all of it at its last step
+    (90, 0.1, 5, 4, 0.1),      # and it stays cut
+    (4.5, 0.1, 5, 4, 0.1875),  # between whole steps (the twin): linear from at - 1
+    (90, 0.3, 5, 4, 0.0),      # never below 0
+    (6, 0.3, 5, 2, 0.0),
+])
+def test_the_standing_enforcement_schedule(step, drop, at, duration, expected):
+    got = rules.standing_enforcement(step, 0.2, drop, at, duration)
+    assert got == pytest.approx(expected, abs=1e-12)
+
+
+def test_a_cut_in_standing_enforcement_takes_patrols_away_at_once_or_step_by_step(make_society, step_society):
+    """The patrols follow the schedule: 0.2 of the cells, cut by 0.1 from step 5."""
+    cut = {"society.enforcement": 0.2, "shock.enforcement_drop": 0.1, "shock.enforcement_drop_step": 5}
+    shares = {}
+    for duration in (1, 10):
+        society = make_society({**cut, "shock.enforcement_drop_duration": duration}, seed=3)
+        shares[duration] = []
+        for step in range(1, 21):
+            step_society(society, 1, first=step)
+            shares[duration].append(society.patrols.positions.size / society.grid.cells)
+    sudden, gradual = np.array(shares[1]), np.array(shares[10])
+    np.testing.assert_allclose(sudden[:4], 0.2, atol=0.003)  # steps 1-4: no cut yet
+    np.testing.assert_allclose(gradual[:4], 0.2, atol=0.003)
+    np.testing.assert_allclose(sudden[4:], 0.1, atol=0.003)  # all of it at step 5
+    np.testing.assert_allclose(gradual[[4, 8]], [0.19, 0.15], atol=0.003)  # a tenth a step
+    np.testing.assert_allclose(gradual[13:], 0.1, atol=0.003)  # all of it by step 14
+    society = make_society({**cut, "shock.enforcement_drop": 0.5}, seed=3)  # more than there is
+    step_society(society, 6)
+    assert society.patrols.positions.size == 0
 
 
 # -- the only report ------------------------------------------------------------------

@@ -6,6 +6,7 @@ import pytest
 from simulator import GovernanceModel
 from simulator.config import Config
 from simulator.scenario import load_scenario
+from simulator.society import rules
 from simulator.twin.delayed_feedback import critical_gain_delay
 from simulator.twin.equilibria import boundaries, scan
 from simulator.twin.solve import TwinError, make_twin, simulate
@@ -99,6 +100,25 @@ def test_a_sudden_legitimacy_fall_is_felt_at_once_and_a_gradual_one_slowly():
     assert s.loc[21] < s.loc[19] - 0.25
     assert g.loc[21] > g.loc[19] - 0.05
     assert g.loc[70] == pytest.approx(s.loc[70], abs=0.03)
+
+
+def test_a_cut_in_standing_enforcement_is_felt_at_once_or_slowly_as_the_agents_feel_it():
+    base = load_scenario("epstein_civil_violence").config
+    sudden = base.with_overrides({"shock.enforcement_drop": 0.06, "shock.enforcement_drop_step": 20,
+                                  "shock.enforcement_drop_duration": 1})
+    gradual = sudden.with_overrides({"shock.enforcement_drop_duration": 40})
+    twin = make_twin(gradual)
+    assert twin.forcing_changes(100) == [19.0, 59.0]  # the ramp's kinks, a step early as shocks
+    for step in (0, 19, 20, 35, 59, 80):  # at whole steps, the agents' presence
+        assert twin.enforcement(step) == rules.standing_enforcement(step, 0.074, 0.06, 20, 40)
+    s = simulate(make_twin(sudden), 160).to_frame().set_index("step")["expression"]
+    g = simulate(twin, 160).to_frame().set_index("step")["expression"]
+    none = simulate(make_twin(base), 160).to_frame().set_index("step")["expression"]
+    assert s.loc[22] > none.loc[22] + 0.2  # fewer patrols: more express, at once (0.02 -> 0.36)
+    assert g.loc[22] < none.loc[22] + 0.01  # a fortieth of the cut so far
+    assert g.loc[40] > none.loc[40] + 0.1  # half of it (0.19)
+    assert g.loc[150] == pytest.approx(s.loc[150], abs=0.005)  # the same cut in the end
+    np.testing.assert_allclose(s.loc[:18], none.loc[:18], atol=1e-3)  # nothing before it
 
 
 def test_steps_must_be_positive():

@@ -20,7 +20,8 @@ STEPS = 40
 #: millions of agents alone takes seconds: the draws stop at this many agents.
 AGENTS = 100_000
 #: Parameters that name a step: drawn within the horizon, where they act.
-AT_STEP = ("shock.at_step", "shock.every", "shock.trust_drop_step", "shock.trust_drop_duration")
+AT_STEP = ("shock.at_step", "shock.every", "shock.trust_drop_step", "shock.trust_drop_duration",
+           "shock.enforcement_drop_step", "shock.enforcement_drop_duration")
 
 
 def _solve(values, steps: int):

@@ -141,12 +141,15 @@ def _robustness(args) -> int:
     for i, says in t.groupby("claim", sort=True)["says"].first().items():
         print(f"claim {i}: {says}")
     print(f"mean difference in the claimed direction, and seeds that bear it out ({args.replicates} fresh):")
-    cells = t.assign(cell=[f"{m:+.3f} {h}/{n}{'' if ok else ' NO'}"
-                           for m, h, n, ok in zip(t["mean"], t["holding"], t["seeds"], t["holds"])])
+    cells = t.assign(cell=[f"{m:+.3f} {h}/{n}{'' if ok else ' NO'}{'*' if known else ''}"
+                           for m, h, n, ok, known in zip(t["mean"], t["holding"], t["seeds"], t["holds"],
+                                                         t["declared_fragile"])])
     grid = cells.pivot(index="condition", columns="claim", values="cell").reindex(t["condition"].unique())
     grid.columns = [f"claim {c}" for c in grid.columns]
     print(grid.to_string())
     print(f"{int(t['holds'].sum())} of {len(t)} hold (NO: smaller than the claim's margin, or in too few seeds)")
+    if t["declared_fragile"].any():
+        print("*: the scenario says this claim does not survive this change (its fails_under)")
     return 0
 
 

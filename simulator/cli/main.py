@@ -163,8 +163,9 @@ def _show(args) -> int:
         print(f"WHAT IT CLAIMS  (check with: govsim robustness {sc.name})")
         for claim in sc.phenomenon.claims:
             than = claim.than if isinstance(claim.than, str) else f"{claim.than:g}"
+            fails = f"; known not to hold under: {', '.join(claim.fails_under)}" if claim.fails_under else ""
             print(textwrap.fill(f"{claim.says} [{claim.describe()}: {claim.variant} {claim.is_} than "
-                                f"{than}]", 78, initial_indent="  - ", subsequent_indent="    "))
+                                f"{than}{fails}]", 78, initial_indent="  - ", subsequent_indent="    "))
         print()
     print("PARAMETERS  (* = differs from the default)")
     rows = [(("*" if sc.config[k] != p.default else " ") + k, _fmt(sc.config[k]), p.allowed(), p.meaning)

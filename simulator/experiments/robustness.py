@@ -29,7 +29,7 @@ import numpy as np
 
 from ..errors import ScenarioError, UsageError
 from ..parameters import PARAMETERS
-from ..phenomenon import Claim, Phenomenon
+from ..phenomenon import Claim, Phenomenon, change_names
 from ..scenario import Scenario
 from .compare import Comparison, compare_each
 from .measures import measure
@@ -114,16 +114,16 @@ def conditions(scenario: Scenario) -> list[Condition]:
     """The moderate changes (see the module's text), for ``scenario``."""
     config, steps = scenario.config, scenario.steps
     agents = config["society.agents"]
-    out = [Condition("as shipped", {}, steps),
-           Condition("half the agents", {"society.agents": _scaled("society.agents", agents, 0.5)}, steps),
-           Condition("twice the agents", {"society.agents": _scaled("society.agents", agents, 2.0)}, steps),
-           Condition("6 x 6 districts", {"society.districts_per_side": 6}, steps),
-           Condition("runs 1.5 x longer", {}, round(steps * 1.5))]
     key = scenario.phenomenon.key if scenario.phenomenon else None
+    changes: list[tuple[dict, int]] = [({"society.agents": _scaled("society.agents", agents, 0.5)}, steps),
+                                       ({"society.agents": _scaled("society.agents", agents, 2.0)}, steps),
+                                       ({"society.districts_per_side": 6}, steps),
+                                       ({}, round(steps * 1.5))]
     if key is not None:
-        for factor, label in ((0.8, "-20 %"), (1.2, "+20 %")):
-            out.append(Condition(f"{key} {label}", {key: _scaled(key, config[key], factor)}, steps))
-    return out
+        changes += [({key: _scaled(key, config[key], factor)}, steps) for factor in (0.8, 1.2)]
+    # the names are the scenario files' (a claim's fails_under names them), in the same order
+    return [Condition("as shipped", {}, steps)] + [
+        Condition(name, overrides, n) for name, (overrides, n) in zip(change_names(key), changes, strict=True)]
 
 
 def chosen_conditions(scenario: Scenario, only: list[str] | None = None) -> list[Condition]:

@@ -44,7 +44,8 @@ def robustness(scenario: Scenario, replicates: int, out: Path, *, command: Seque
 
     ``claims.csv`` has one row per condition and claim: the mean and standard
     deviation over seeds of the difference in the claimed direction, the
-    seeds that bear it out, and whether the claim holds there. With ``band``
+    seeds that bear it out, whether the claim holds there, and whether the
+    scenario declares that it does not (``fails_under``). With ``band``
     points, also ``band.csv`` (the same, along the key parameter) and, with
     ``plot``, ``band.png``.
     """
@@ -75,7 +76,8 @@ def robustness(scenario: Scenario, replicates: int, out: Path, *, command: Seque
                 workers=workers, scheduler=scheduler):
             for i, v in enumerate(verdicts):
                 rows.append({"condition": condition.name, "claim": i + 1, "says": v.claim.says,
-                             "measure": v.claim.describe(), **v.figures()})
+                             "measure": v.claim.describe(), **v.figures(),
+                             "declared_fragile": condition.name in v.claim.fails_under})
         table = pd.DataFrame(rows)
         folder = run_dir.staging
         write_csv(folder / "claims.csv", table)

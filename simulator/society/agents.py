@@ -165,7 +165,7 @@ class Society:
         np.clip(trust, 0.0, 1.0, out=trust)
 
         self.grievance = rules.grievance(need, trust, out=self.grievance)
-        self._express(constraint, eyes)
+        self._express(constraint, eyes, self._standing_enforcement(step))
         self._participate(delivery.incentivise)
         if s.mobility > 0:
             self._move()
@@ -214,8 +214,15 @@ class Society:
                 arr -= fall
                 np.clip(arr, 0.0, 1.0, out=arr)
 
-    def _express(self, constraint: np.ndarray, eyes: np.ndarray) -> None:
-        """Threshold rule with contagion, deterrence and random removal."""
+    def _standing_enforcement(self, step: int) -> float:
+        """Standing enforcement presence at ``step``, less any scheduled cut."""
+        s, sh = self._society, self._shock
+        return rules.standing_enforcement(step, s.enforcement, sh.enforcement_drop, sh.enforcement_drop_step,
+                                          sh.enforcement_drop_duration)
+
+    def _express(self, constraint: np.ndarray, eyes: np.ndarray, enforcement: float) -> None:
+        """Threshold rule with contagion, deterrence and random removal (``enforcement``
+        the standing presence this step)."""
         s, rng = self._society, self.rng
         removal, free = self.removal, self._free
 
@@ -227,7 +234,7 @@ class Society:
         # patrols within vision, then expressers within vision: at first those of
         # the last step; with several contagion rounds, those who have just
         # joined count too, so a cascade can spread within one step
-        density = rules.patrol_density(constraint, s.enforcement, self._levers.presence)
+        density = rules.patrol_density(constraint, enforcement, self._levers.presence)
         patrols = self.patrols.step(density, walk=s.vision)
         np.copyto(self._cells_in, patrols.reshape(self._cells_in.shape))  # as float32
         presence = self._at_agents(self._within_vision(self._cells_in, out=self._patrolled))

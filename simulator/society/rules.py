@@ -27,8 +27,9 @@ and constraint, mobilisation counting as both (:func:`levers_felt`):
 * grievance ``G = n (1 - t)`` (hardship times illegitimacy, Epstein 2002;
   :func:`grievance`);
 * perceived arrest probability ``p = 1 - exp(-k (C + eyes) / (1 + c A))``
-  with ``C`` patrols (a density of standing enforcement plus
-  ``levers.presence`` per unit of constraint, :func:`patrol_density`) and
+  with ``C`` patrols (a density of standing enforcement, which a scheduled
+  cut may lower, :func:`standing_enforcement`, plus ``levers.presence`` per
+  unit of constraint, :func:`patrol_density`) and
   ``A`` other expressers within vision, ``eyes`` the visible monitoring
   (:func:`arrest_ratio`, :func:`escape_chance`);
 * expresses when free and ``G - ra p > threshold`` (:func:`expresses`);
@@ -52,7 +53,7 @@ import numpy as np
 __all__ = ["levers_felt", "relief_rate", "need_pull", "trust_rates", "trust_change", "trust_recovery",
            "grievance", "patrol_density", "arrest_ratio", "escape_chance", "expresses",
            "removal_chance", "removal_terms", "mean_removal_term", "participation_chance",
-           "scheduled_shock", "legitimacy_fall"]
+           "scheduled_shock", "legitimacy_fall", "standing_enforcement"]
 
 X = TypeVar("X", float, np.ndarray)
 
@@ -211,3 +212,18 @@ def legitimacy_fall(step: float, drop: float, at: float, duration: float) -> flo
     if drop <= 0 or at < 0 or not at <= step < at + duration:
         return 0.0
     return drop / duration
+
+
+def standing_enforcement(step: float, base: float, drop: float, at: float, duration: float) -> float:
+    """Standing enforcement presence at ``step``: ``base`` less a scheduled cut.
+
+    The cut of ``drop`` (a share of cells) is spread evenly over ``duration``
+    steps from ``at``, as :func:`legitimacy_fall`: at step ``at`` the first
+    ``drop / duration`` is gone, at ``at + duration - 1`` all of it. Between
+    whole steps (the twin) the presence falls linearly from ``at - 1``. Never
+    below 0; ``drop <= 0`` or ``at < 0``: no cut.
+    """
+    if drop <= 0 or at < 0 or step <= at - 1:
+        return base
+    done = min(1.0, (step - at + 1) / duration)
+    return max(0.0, base - drop * done)

@@ -3,7 +3,8 @@
 Pressure, need and trust move by the functions the agents use
 (``simulator/society/rules.py``: :func:`relief_rate`, :func:`need_pull`,
 :func:`trust_rates`, :func:`trust_change`, :func:`trust_recovery`,
-:func:`levers_felt`, :func:`patrol_density`, :func:`mean_removal_term`),
+:func:`levers_felt`, :func:`patrol_density`, :func:`mean_removal_term`;
+``stocks.py`` takes :func:`standing_enforcement` at each time),
 applied to the means. What the agents then do (express, participate, get
 removed) differs from agent to agent; ``meanfield.py`` averages the same
 rules over the distributions the agents are drawn from.
@@ -88,12 +89,13 @@ class MeanSociety:
         return 0.5 * (lo + hi) - over
 
     def rates(self, s, pressure: np.ndarray, lam: np.ndarray, acc: float, con: float,
-              incentive: float) -> tuple[np.ndarray, float, float, Response]:
+              incentive: float, enforcement: float) -> tuple[np.ndarray, float, float, Response]:
         """Rates of change of pressure, need and trust, and what agents do now.
 
         ``acc`` and ``con`` are the accommodation and constraint felt
         (mobilisation counted in both), ``lam`` the :meth:`relief` at ``acc``,
-        ``incentive`` the incentive delivered.
+        ``incentive`` the incentive delivered, ``enforcement`` the standing
+        enforcement presence now (:func:`~simulator.society.rules.standing_enforcement`).
         """
         p = self.p
         # exact equilibrium of the step map: P = arrivals keep / (1 - keep), keep = e^-lam;
@@ -107,12 +109,13 @@ class MeanSociety:
                                  p.levers_trust_from_constraint, p.levers_trust_from_removal)
         d_trust = (rules.trust_change(trust, n, gain, loss, p.levers_trust_from_need)
                    + rules.trust_recovery(trust, s.trust_anchor, p.society_trust_recovery))
-        return d_pressure, d_need, d_trust, self.respond(s, con, incentive)
+        return d_pressure, d_need, d_trust, self.respond(s, con, incentive, enforcement)
 
-    def respond(self, s, con: float, incentive: float) -> Response:
-        """What the agents do on average in state ``s`` under constraint ``con``."""
+    def respond(self, s, con: float, incentive: float, enforcement: float) -> Response:
+        """What the agents do on average in state ``s`` under constraint ``con`` and
+        standing ``enforcement``."""
         p = self.p
-        density = min(1.0, max(0.0, rules.patrol_density(con, p.society_enforcement, p.levers_presence)))
+        density = min(1.0, max(0.0, rules.patrol_density(con, enforcement, p.levers_presence)))
         key = (s.need, s.trust, s.expression, s.removed, density, incentive)
         # the solver's Jacobian moves one stock at a time, and most stocks do not
         # reach the society at once: the same response is asked for again and again

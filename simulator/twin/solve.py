@@ -1,8 +1,9 @@
 """A twin's trajectory: the stocks solved over time with ``solve_ivp``.
 
-Scheduled shocks are jumps in the stocks and a legitimacy fall is a flow
-that starts and stops; the solver integrates each smooth stretch between
-those times separately, so that it never steps across a jump.
+Scheduled shocks are jumps in the stocks, a legitimacy fall is a flow
+that starts and stops, and a cut in standing enforcement a ramp with a kink
+at each end; the solver integrates each smooth stretch between those times
+separately, so that it never steps across a jump.
 """
 
 from __future__ import annotations

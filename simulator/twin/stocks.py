@@ -146,7 +146,7 @@ class GovernanceTwin:
         self.lower[self.index["integral"]], self.upper[self.index["integral"]] = -limit, limit
         self.upper[self.monitor_chain.start:self.monitor_chain.start + self.monitor_chain.size] = 1.0
 
-    # -- forcing: scheduled shocks and the legitimacy fall ----------------------------
+    # -- forcing: scheduled shocks, the legitimacy fall, the enforcement cut ------------
     def shock_times(self, horizon: float) -> list[float]:
         """Times of scheduled shocks up to ``horizon`` (one step before the agent
         model's shock step, so that the twin at step t has felt step t's shock)."""
@@ -154,17 +154,29 @@ class GovernanceTwin:
         return [step - 1.0 for step in range(1, int(horizon) + 2) if rules.scheduled_shock(step, at, every)]
 
     def forcing_changes(self, horizon: float) -> list[float]:
-        """Times at which the legitimacy fall starts or stops (a step early, as shocks)."""
+        """Times at which the legitimacy fall or the cut in standing enforcement
+        starts or stops (a step early, as shocks): kinks the solver must not
+        step across."""
         p = self.p
-        if p.shock_trust_drop <= 0 or p.shock_trust_drop_step < 0:
-            return []
-        start = p.shock_trust_drop_step - 1.0
-        return [t for t in (start, start + p.shock_trust_drop_duration) if 0 <= t <= horizon]
+        times = []
+        for drop, at, duration in ((p.shock_trust_drop, p.shock_trust_drop_step, p.shock_trust_drop_duration),
+                                   (p.shock_enforcement_drop, p.shock_enforcement_drop_step,
+                                    p.shock_enforcement_drop_duration)):
+            if drop > 0 and at >= 0:
+                times += [at - 1.0, at - 1.0 + duration]
+        return sorted({t for t in times if 0 <= t <= horizon})
 
     def forcing(self, t: float) -> float:
         """Legitimacy fall per step at time ``t`` (0 outside its window)."""
         p = self.p
         return rules.legitimacy_fall(t + 1.0, p.shock_trust_drop, p.shock_trust_drop_step, p.shock_trust_drop_duration)
+
+    def enforcement(self, t: float) -> float:
+        """Standing enforcement presence at time ``t``: the agents' at step ``t``,
+        falling linearly over each step of a cut (as the legitimacy fall)."""
+        p = self.p
+        return rules.standing_enforcement(t, p.society_enforcement, p.shock_enforcement_drop,
+                                          p.shock_enforcement_drop_step, p.shock_enforcement_drop_duration)
 
     def shock(self, x: np.ndarray) -> np.ndarray:
         """A scheduled shock: need at once, and pressure left behind."""
@@ -181,7 +193,7 @@ class GovernanceTwin:
         i = self.index
         x[i["need"]] = self.society.baseline(0.0)
         x[i["trust"]] = x[i["trust_anchor"]] = p.society_trust
-        quiet = self.society.respond(self.core(x), 0.0, 0.0)
+        quiet = self.society.respond(self.core(x), 0.0, 0.0, self.enforcement(0.0))
         x[i["expression"]] = quiet.expression
         x[i["participation"]] = quiet.participation
         now = sensed(p, self.core(x), self.district_size)
@@ -258,7 +270,7 @@ class GovernanceTwin:
     # -- the flows ------------------------------------------------------------------------
     def rhs(self, t: float, x: np.ndarray, forcing: float = 0.0) -> np.ndarray:
         """Rates of change of every stock; ``forcing`` is the legitimacy fall per step."""
-        flows = self.flows(x)
+        flows = self.flows(x, t)
         dx = flows["dx"]
         if forcing:
             for j in (self.index["trust"], self.index["trust_anchor"]):
@@ -276,8 +288,9 @@ class GovernanceTwin:
         width = max(self.p.society_trust_spread, self.p.twin_fall_taper)
         return min(1.0, max(0.0, trust) / width)
 
-    def flows(self, state: np.ndarray) -> dict[str, Any]:
-        """Rates of change and the auxiliary quantities the series show.
+    def flows(self, state: np.ndarray, t: float = 0.0) -> dict[str, Any]:
+        """Rates of change and the auxiliary quantities the series show, at time ``t``
+        (which sets the standing enforcement, :meth:`enforcement`).
 
         The flows are computed on the state clipped to its bounds (shares in
         [0, 1], levels >= 0), plus a pull back from any excursion outside
@@ -297,7 +310,8 @@ class GovernanceTwin:
 
         # society: pressure, need, trust, and what agents do (one step to adjust)
         lam = society.relief(acc)
-        d_pressure, d[i["need"]], d[i["trust"]], r = society.rates(s, x[0:2], lam, acc, con, got[2])
+        d_pressure, d[i["need"]], d[i["trust"]], r = society.rates(s, x[0:2], lam, acc, con, got[2],
+                                                                   self.enforcement(t))
         dx[0:2] += d_pressure
         d[i["expression"]] += r.expression - s.expression
         d[i["participation"]] += r.participation - s.participation
@@ -382,9 +396,9 @@ class GovernanceTwin:
         d[i["sharing"]] += 0.0 if (S >= 1 and share > 0) or (S <= 0 and share < 0) else share
 
     # -- what the recorder would show -----------------------------------------------------
-    def observe(self, x: np.ndarray) -> dict[str, float]:
-        """The agent recorder's series, computed from the stocks."""
-        f = self.flows(x)
+    def observe(self, x: np.ndarray, t: float = 0.0) -> dict[str, float]:
+        """The agent recorder's series, computed from the stocks at time ``t``."""
+        f = self.flows(x, t)
         i, r, d = self.index, f["response"], f["delivered"]
         return {
             "need": x[i["need"]], "trust": x[i["trust"]], "grievance": r.grievance,
@@ -399,7 +413,7 @@ class GovernanceTwin:
         }
 
     def frame(self, t: np.ndarray, states: np.ndarray) -> pd.DataFrame:
-        rows = [self.observe(states[:, j]) for j in range(states.shape[1])]
+        rows = [self.observe(states[:, j], float(t[j])) for j in range(states.shape[1])]
         out = pd.DataFrame(rows)
         out.insert(0, "step", t)
         return out
