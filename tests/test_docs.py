@@ -50,3 +50,56 @@ def test_odd_has_every_protocol_section():
                     "Prediction", "Sensing", "Interaction", "Stochasticity", "Collectives",
                     "Observation"]:
         assert f"**{concept}.**" in text, concept
+
+
+def _bands_script():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("bands", DOCS / "bands.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_every_band_figure_is_its_scenario_files_current_one():
+    """docs/img/band_NAME.png records a digest of the settings and claims that made it."""
+    from PIL import Image
+
+    from simulator import load_scenario
+
+    bands = _bands_script()
+    teaching = (DOCS / "teaching.md").read_text()
+    names = bands.banded()
+    assert len(names) >= 10
+    for name in names:
+        path = DOCS / "img" / f"band_{name}.png"
+        assert path.is_file(), f"{path} is missing: run `python docs/bands.py {name}`"
+        with Image.open(path) as image:
+            assert image.text.get("Description") == bands.made_by(name), (
+                f"{path} was drawn from other settings or claims of scenarios/{name}.toml: "
+                f"run `python docs/bands.py {name}`")
+        assert f"(img/band_{name}.png)" in teaching, name  # shown in teaching.md
+        about = " ".join(" ".join(load_scenario(name).about.values()).split())
+        assert f"govsim robustness {name} --band" in about.replace("`", ""), name  # and named in the about text
+
+
+def test_a_band_figure_goes_stale_when_a_setting_or_claim_changes_but_not_its_prose(tmp_path, monkeypatch):
+    import dataclasses
+
+    from simulator import load_scenario
+
+    bands = _bands_script()
+    shipped = load_scenario("baseline")
+    before = bands.made_by("baseline")
+    changes = {
+        "prose": dataclasses.replace(shipped, about={**shipped.about, "what_it_is": "Reworded."}),
+        "setting": shipped.with_changes(overrides={"plan.capacity": 0.123}),
+        "claim": dataclasses.replace(shipped, phenomenon=dataclasses.replace(
+            shipped.phenomenon, claims=shipped.phenomenon.claims[:1])),
+    }
+    made = {}
+    for what, changed in changes.items():
+        monkeypatch.setattr(bands, "load_scenario", lambda name, changed=changed: changed)
+        made[what] = bands.made_by("baseline")
+    assert made["prose"] == before
+    assert made["setting"] != before and made["claim"] != before

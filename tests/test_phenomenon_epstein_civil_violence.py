@@ -153,6 +153,20 @@ def test_but_the_increments_erupt_before_the_fall_is_complete(runs):
     assert abs(peaks.mean() - runs["sudden_fall"][:, 100:].max(axis=1).mean()) < 0.1
 
 
+def test_with_more_patrols_the_increments_pass_quietly_and_the_jump_still_erupts(scenario):
+    """Epstein's whole result, with 6 x 6 districts (3 or 4 whole patrols each, 0.0775).
+
+    Measured by issue 14's helper: the increments stay below 0.3 in 10 of 10 seeds, the jump
+    erupts in 7 of 10.
+    """
+    more = scenario.with_changes(overrides={"society.districts_per_side": 6})
+    c = compare_variants(more, SEEDS, variants=["sudden_fall", "incremental_fall"], engine="process", workers=2)
+    peaks = {v: np.array([f["expression"].to_numpy()[100:].max() for f in frames]) for v, frames in c.series.items()}
+    assert (peaks["incremental_fall"] < 0.3).sum() >= 9
+    assert (peaks["sudden_fall"] > 0.3).sum() >= 5
+    assert (peaks["sudden_fall"] > peaks["incremental_fall"]).sum() >= 7
+
+
 def test_a_sudden_cop_cut_erupts_at_once_the_same_cut_spread_out_later_not_smaller(runs):
     sudden, gradual, base = runs["cop_cut_sudden"], runs["cop_cut_gradual"], runs["base"]
     at_once, spread = sudden[:, 100:110].max(axis=1), gradual[:, 100:110].max(axis=1)

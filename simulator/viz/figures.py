@@ -126,7 +126,7 @@ def dashboard_figure(series: pd.DataFrame, title: str, subtitle: str = "") -> Fi
     return fig
 
 
-def save_figure(fig: Figure, path: str | os.PathLike[str]) -> None:
+def save_figure(fig: Figure, path: str | os.PathLike[str], metadata: dict[str, str] | None = None) -> None:
     """Write ``fig`` to ``path`` atomically, then close it.
 
     The image is rendered into a temporary file in the same directory and
@@ -138,13 +138,15 @@ def save_figure(fig: Figure, path: str | os.PathLike[str]) -> None:
         The figure to write (e.g. from :func:`dashboard_figure`).
     path : str or path-like
         Where to write; the suffix chooses the format (``.png`` by default).
+    metadata : dict, optional
+        Text kept in the file (for a PNG, its text chunks), e.g. what made it.
     """
     path = Path(path)
     fmt = path.suffix.lstrip(".").lower() or "png"
     if not isinstance(fig.canvas, FigureCanvasAgg):
         FigureCanvasAgg(fig)
     try:
-        atomic_write(path, lambda tmp: fig.savefig(tmp, format=fmt, dpi=DPI))
+        atomic_write(path, lambda tmp: fig.savefig(tmp, format=fmt, dpi=DPI, metadata=metadata))
     finally:
         close_figure(fig)
 

@@ -39,12 +39,14 @@ def band_figure(scenario, rows: Sequence[tuple[float, Sequence]], replicates: in
     claims = scenario.phenomenon.claims
     shipped = scenario.config[key]
     x = np.array([value for value, _ in rows], dtype=float)
-    fig = Figure(figsize=FIGSIZE, layout="constrained")
+    columns = 1 if len(claims) == 1 else 2
+    rows_of_panels = (len(claims) + columns - 1) // columns
+    # two rows fit the house size; a third gets room of its own rather than squeezing the others
+    fig = Figure(figsize=(FIGSIZE[0], FIGSIZE[1] * max(1.0, rows_of_panels / 2)), layout="constrained")
     FigureCanvasAgg(fig)
     fig.suptitle(plain_text(f"{scenario.title}: how far can {key} move before the lesson breaks?"),
                  fontsize=TITLE_SIZE, fontweight="bold")
-    columns = 1 if len(claims) == 1 else 2
-    axes = fig.subplots((len(claims) + columns - 1) // columns, columns, squeeze=False).ravel()
+    axes = fig.subplots(rows_of_panels, columns, squeeze=False).ravel()
     for i, (ax, claim, colour) in enumerate(zip(axes, claims, VARIANT_COLOURS)):
         effects = [verdicts[i].effect for _, verdicts in rows]
         mean = np.array([verdicts[i].mean for _, verdicts in rows])
@@ -65,7 +67,8 @@ def band_figure(scenario, rows: Sequence[tuple[float, Sequence]], replicates: in
                      fontsize=PANEL_TITLE_SIZE, loc="left")
         than = claim.than if isinstance(claim.than, str) else f"{claim.than:g}"
         direction = "below" if claim.is_ == "lower" else "above"
-        ax.set_ylabel(plain_text(f"{claim.variant} {direction} {than}\n({claim.describe()})"),
+        ax.set_ylabel(plain_text("\n".join(textwrap.wrap(f"{claim.variant} {direction} {than} "
+                                                          f"({claim.describe()})", 36))),
                       fontsize=LABEL_SIZE)
         ax.set_xlabel(key, fontsize=LABEL_SIZE)
         ax.set_xticks(x, [f"{v:.3g}" for v in x])  # the values judged, not a continuous scale
