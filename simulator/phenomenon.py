@@ -21,8 +21,9 @@ number), paired seed by seed::
     fails_under = ["shock.size -20 %"]   # moderate changes it is known not to survive
 
 A claim that a moderate change breaks says so (``fails_under``, names from
-:func:`change_names`): students see it in ``govsim show``, and the tests
-hold every other claim to every change.
+:func:`change_names`): students see it in ``govsim show``, ``govsim
+robustness`` marks it, and the tests hold every other claim to the changes
+they run.
 
 The same declaration is measured by the tests, by ``govsim robustness`` and
 by the figure of where a lesson stops being true, so the claim is written

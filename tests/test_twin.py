@@ -138,7 +138,7 @@ def test_stability_boundary_matches_the_analytic_one(stages, analytic):
     exact = critical_gain_delay(stages)
     if analytic is not None:
         assert exact == pytest.approx(analytic, rel=1e-3)
-    assert found[0]["value"] * tau == pytest.approx(exact, rel=0.02)
+    assert found[0]["value"] * tau == pytest.approx(exact, rel=1e-4)  # the README: within 0.01 % (measured 1e-8)
 
 
 def test_critical_gain_delay_tends_to_half_pi():
