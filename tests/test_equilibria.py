@@ -91,6 +91,10 @@ def test_a_longer_delay_brings_swings_and_less_damping():
     short = fixed_points(make_twin(with_value(values, "monitor.delay", 0.0)))[0]
     long = fixed_points(make_twin(with_value(values, "monitor.delay", 35.0)))[0]
     assert not short.oscillatory and long.oscillatory and long.stable
+    # the README: the leading eigenvalue turns complex at a monitor delay of 28 (a scan of 0-40 by 1)
+    table = scan(values, "monitor.delay", np.arange(0.0, 41.0))
+    first = table[table["stable"]].groupby("monitor.delay")["oscillatory"].first()
+    assert first[first].index.min() == 28
 
 
 # -- the command line -------------------------------------------------------------------
@@ -183,6 +187,9 @@ def test_the_twin_predicts_the_agents_dominant_period():
         top = swing[np.argmax(swing.real)]
         ratios[variant], periods[variant] = -top.real / abs(top), 2 * np.pi / abs(top.imag)
     assert ratios["short"] > ratios["medium"] > ratios["long"]
+    # the README's figures
+    np.testing.assert_allclose([ratios[v] for v in ("short", "medium", "long")], [0.64, 0.30, 0.22], atol=0.005)
+    assert periods["long"] == pytest.approx(55, abs=0.5)
     runs = compare_variants(sc, 4, variants=["long"], engine="process", workers=2).series["long"]
     agent = np.median([oscillation(r["need"].to_numpy()[len(r) // 2:])[0] for r in runs])
     assert periods["long"] == pytest.approx(agent, rel=0.25)

@@ -43,6 +43,7 @@ def test_long_delay_has_a_clear_dominant_period(metrics):
     period = metrics["need_period"].median()["long"]
     loop_delay = 10 + 5 + 1  # monitor + execute + the one step of any loop (local half)
     assert 2 * loop_delay <= period <= 8 * loop_delay
+    assert period == pytest.approx(50, abs=5)  # teaching.md: "a period of about 50 steps"
 
 
 def test_the_period_grows_with_the_delay_but_less_than_in_proportion():
@@ -61,6 +62,8 @@ def test_the_period_grows_with_the_delay_but_less_than_in_proportion():
         periods[monitor_delay + 5 + 1] = m["need_period"].median()
     assert periods[22] >= periods[10] + 15  # measured 67 against 40
     assert periods[22] / 22 < periods[10] / 10 - 0.5  # measured 3.0 against 4.0 times the delay
+    # the about text: "about four times a loop delay of 10 ... only three times a loop delay of 22"
+    assert periods[10] / 10 == pytest.approx(4.0, abs=0.5) and periods[22] / 22 == pytest.approx(3.0, abs=0.5)
 
 
 def test_no_oscillation_from_delay_without_a_loop():
