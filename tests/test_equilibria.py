@@ -1,5 +1,6 @@
 """Fixed points of the twin, their stability, bifurcations and hysteresis; the CLI."""
 
+import functools
 import json
 
 import numpy as np
@@ -9,6 +10,8 @@ from simulator.cli.main import main
 from simulator.scenario import load_scenario
 from simulator.twin.equilibria import fixed_points, scan, with_value
 from simulator.twin.solve import make_twin, simulate
+
+from stated import bound, stated  # docs/numbers.toml: the figures the texts state
 
 #: Strong safety in numbers: the baseline society with contagion 5 has a
 #: quiet state and a state of open unrest.
@@ -62,9 +65,14 @@ def test_lever_mix_has_two_stable_states_and_hysteresis():
     assert stirred[i["expression"]] > quiet[i["expression"]] + 0.3
 
 
+@functools.cache
+def _lever_mix_scan(contagion: float):
+    """The README's scan: ``--set society.contagion=C --vary plan.soft_share=0:1:41`` on the baseline."""
+    return scan(_values("baseline", **{"society.contagion": contagion}), "plan.soft_share", np.linspace(0.0, 1.0, 41))
+
+
 def _coexistence(contagion: float) -> float:
-    values = _values("baseline", **{"society.contagion": contagion})
-    table = scan(values, "plan.soft_share", np.linspace(0.0, 1.0, 41))
+    table = _lever_mix_scan(contagion)
     count = table[table["stable"]].groupby("plan.soft_share").size()
     both = count[count >= 2].index
     return float(both.max() - both.min()) if len(both) else 0.0
@@ -76,7 +84,20 @@ def test_safety_in_numbers_widens_the_hysteresis():
     # (0.275 to 0.65, the README's figures; the scan's step is 0.025)
     without, strong = _coexistence(0.0), _coexistence(5.0)
     assert strong >= 0.25 and without <= 0.5 * strong
-    assert without == pytest.approx(0.075, abs=0.03) and strong == pytest.approx(0.375, abs=0.03)
+    assert without == stated("twin.hysteresis_without_contagion") and strong == stated("twin.hysteresis_with_contagion")
+
+
+def test_the_two_states_where_the_readme_puts_them():
+    """Open unrest (expression 0.35-0.70) up to a soft share of 0.65, quiet (0.012-0.024) from 0.275."""
+    stable = _lever_mix_scan(5.0)
+    stable = stable[stable["stable"]]
+    unrest, quiet = stable[stable["expression"] > 0.1], stable[stable["expression"] <= 0.1]
+    assert unrest["plan.soft_share"].max() == pytest.approx(bound("twin.unrest_until"), abs=1e-9)
+    assert quiet["plan.soft_share"].min() == pytest.approx(bound("twin.quiet_from"), abs=1e-9)
+    assert unrest["expression"].min() == stated("twin.unrest_low")
+    assert unrest["expression"].max() == stated("twin.unrest_high")
+    assert quiet["expression"].min() == stated("twin.quiet_low")
+    assert quiet["expression"].max() == stated("twin.quiet_high")
 
 
 def test_a_longer_delay_brings_swings_and_less_damping():
@@ -94,7 +115,7 @@ def test_a_longer_delay_brings_swings_and_less_damping():
     # the README: the leading eigenvalue turns complex at a monitor delay of 28 (a scan of 0-40 by 1)
     table = scan(values, "monitor.delay", np.arange(0.0, 41.0))
     first = table[table["stable"]].groupby("monitor.delay")["oscillatory"].first()
-    assert first[first].index.min() == 28
+    assert first[first].index.min() == bound("twin.swing_onset")
 
 
 # -- the command line -------------------------------------------------------------------
@@ -141,7 +162,8 @@ def test_equilibria_command_finds_the_boundary(tmp_path, capsys):
     assert main(["equilibria", "delayed_feedback", "--vary", "plan.gain=0.1:2:60", "--out", str(out)]) == 0
     summary = json.loads((out / "summary.json").read_text())
     (boundary,) = summary["boundaries"]
-    assert boundary["value"] == pytest.approx(2.6667 / 4, rel=0.02)
+    assert boundary["value"] == stated("teaching.critical_gain")  # delayed_feedback's loop delay is 4
+    assert boundary["value"] * 4 == stated("teaching.critical_gain_delay")
     assert "oscillation sets in" in capsys.readouterr().out
     assert (out / "bifurcation.png").exists() and (out / "bifurcation.csv").stat().st_size > 1000
 
@@ -188,8 +210,11 @@ def test_the_twin_predicts_the_agents_dominant_period():
         ratios[variant], periods[variant] = -top.real / abs(top), 2 * np.pi / abs(top.imag)
     assert ratios["short"] > ratios["medium"] > ratios["long"]
     # the README's figures
-    np.testing.assert_allclose([ratios[v] for v in ("short", "medium", "long")], [0.64, 0.30, 0.22], atol=0.005)
-    assert periods["long"] == pytest.approx(55, abs=0.5)
+    for variant, figure in (("short", "twin.damping_short"), ("medium", "twin.damping_medium"),
+                            ("long", "twin.damping_long")):
+        assert ratios[variant] == stated(figure)
+    assert periods["long"] == stated("twin.period") and periods["long"] == stated("teaching.twin_period")
     runs = compare_variants(sc, 4, variants=["long"], engine="process", workers=2).series["long"]
     agent = np.median([oscillation(r["need"].to_numpy()[len(r) // 2:])[0] for r in runs])
-    assert periods["long"] == pytest.approx(agent, rel=0.25)
+    assert periods["long"] == pytest.approx(agent, rel=bound("twin.period_match"))
+    assert agent == stated("twin.agent_period") and agent == stated("teaching.agent_period")

@@ -16,6 +16,8 @@ import pytest
 from simulator import load_scenario
 from simulator.experiments.compare import compare_each, compare_variants
 
+from stated import stated  # docs/numbers.toml: the figures the texts state
+
 SEEDS = 10
 
 
@@ -43,7 +45,8 @@ def test_long_delay_has_a_clear_dominant_period(metrics):
     period = metrics["need_period"].median()["long"]
     loop_delay = 10 + 5 + 1  # monitor + execute + the one step of any loop (local half)
     assert 2 * loop_delay <= period <= 8 * loop_delay
-    assert period == pytest.approx(50, abs=5)  # teaching.md: "a period of about 50 steps"
+    assert period == stated("teaching.long_period")
+    assert period / loop_delay == stated("teaching.long_period_per_local_delay")
 
 
 def test_the_period_grows_with_the_delay_but_less_than_in_proportion():
@@ -61,8 +64,9 @@ def test_the_period_grows_with_the_delay_but_less_than_in_proportion():
     periods = {delay: c.metrics()["need_period"].median() for delay, c in compared.items()}
     assert periods[22] >= periods[10] + 15  # measured 67 against 40
     assert periods[22] / 22 < periods[10] / 10 - 0.5  # measured 3.0 against 4.0 times the delay
-    # the about text: "about four times a loop delay of 10 ... only three times a loop delay of 22"
-    assert periods[10] / 10 == pytest.approx(4.0, abs=0.5) and periods[22] / 22 == pytest.approx(3.0, abs=0.5)
+    assert periods[10] / 10 == stated("delay_oscillation.period_per_delay_10")
+    assert periods[22] / 22 == stated("delay_oscillation.period_per_delay_22")
+    assert periods[10] == stated("teaching.period_at_delay_10") and periods[22] == stated("teaching.period_at_delay_22")
 
 
 def test_no_oscillation_from_delay_without_a_loop():

@@ -27,6 +27,8 @@ import pytest
 from simulator import load_scenario
 from simulator.experiments.compare import compare_variants
 
+from stated import bound, stated  # docs/numbers.toml: the figures the texts state
+
 SEEDS = 10
 FRESH = 20
 LATE = 75  # the last quarter of the run
@@ -60,7 +62,7 @@ def test_optimising_the_indicator_moves_the_mix_to_constraint(runs):
 def test_a_third_or_more_express_as_the_about_text_says(runs):
     """what_it_is: 'a third or more express' (observed, late: 0.374 and 0.526 on these seeds)."""
     for variant in ("observed", "tension"):
-        assert runs[variant]["observed_expression"].mean() > 1 / 3
+        assert runs[variant]["observed_expression"].mean() > bound("goodhart.expressing")
 
 
 def test_the_indicator_improves_on_these_seeds(runs):
@@ -85,7 +87,8 @@ def test_on_fresh_seeds_the_true_state_worsens_reliably_and_the_indicator_does_n
     assert (proxy["latent"] > true["latent"]).sum() >= 18
     assert (proxy["trust"] < true["trust"]).sum() >= 17
     lower = int((proxy["observed_expression"] < true["observed_expression"]).sum())
-    assert 6 <= lower <= 16  # a coin with a slight bias: neither never nor reliably
+    assert lower / 20 == stated("goodhart.indicator_lower")  # neither never nor reliably
+    assert lower / 20 == stated("teaching.goodhart_indicator_lower")
 
 
 def test_while_the_true_state_worsens(runs):
