@@ -38,6 +38,12 @@ def lesson(out: Output) -> None:
         "latent": float(last["latent"]),
         "observability_gap": float(last["observability_gap"]),
         "faults": int(last["faults"]),
+    }, words={
+        "true_expression": "share of agents expressing, at the last step (true)",
+        "observed_expression": "share expressing as the loop sees it (delayed, noisy, partial)",
+        "latent": "share who would express if unafraid",
+        "observability_gap": "what the loop does not see (latent minus seen)",
+        "faults": "districts the loop flags as faults",
     })
     figure = out.save_figure(dashboard_figure(series, "Baseline, first 30 steps", "seed 1"), "dashboard.png")
     print(f"figure: {figure}")

@@ -35,6 +35,13 @@ def lesson(out: Output) -> None:
         "late_need_ungoverned": u["need_late"],
         "late_trust_governed": g["trust_late"],
         "late_trust_ungoverned": u["trust_late"],
+    }, words={
+        "share_of_steps_with_faults": "share of steps with at least one district in fault (governed)",
+        "repairs_after_step_50": "faults repaired after step 50 (governed)",
+        "late_need_governed": "need over the last quarter, governed",
+        "late_need_ungoverned": "need over the last quarter, loop switched off",
+        "late_trust_governed": "trust over the last quarter, governed",
+        "late_trust_ungoverned": "trust over the last quarter, loop switched off",
     })
     governed_png = out.save_figure(dashboard_figure(governed, "Dynamic equilibrium (baseline)", "seed 2"),
                                    "governed.png")

@@ -30,6 +30,12 @@ def lesson(out: Output) -> None:
         "swing_sd_short": float(means.loc["short", "need_sd_late"]),
         "swing_sd_long": float(means.loc["long", "need_sd_late"]),
         "period_long_steps": float(means.loc["long", "need_period"]),
+    }, words={
+        "overshoot_short": "how far need overshoots its settled level, short delays",
+        "overshoot_long": "how far need overshoots its settled level, long delays",
+        "swing_sd_short": "swing of need (standard deviation, second half), short delays",
+        "swing_sd_long": "swing of need (standard deviation, second half), long delays",
+        "period_long_steps": "period of need's swings with long delays, in steps",
     })
     figure = out.save_figure(compare_figure(comparison), "compare.png")
     print(f"figure: {figure}")

@@ -25,11 +25,13 @@ def lesson(out: Output) -> None:
     scenario = load_scenario("soft_and_hard")
     second = scenario.config["shock.at_step"] + scenario.config["shock.every"]
     comparison = compare_variants(scenario, 3)
-    readings = {}
+    readings, words = {}, {}
     for variant, runs in comparison.series.items():
         readings[f"trust_before_second_shock_{variant}"] = float(np.mean([r["trust"].iloc[second - 1] for r in runs]))
+        words[f"trust_before_second_shock_{variant}"] = f"trust just before the second shock, {variant}"
         readings[f"collapsed_runs_{variant}"] = int(sum(r["collapsed"].any() for r in runs))
-    out.report(readings)
+        words[f"collapsed_runs_{variant}"] = f"runs of {len(runs)} that ever reached the collapse line, {variant}"
+    out.report(readings, words)
     figure = out.save_figure(compare_figure(comparison), "compare.png")
     print(f"figure: {figure}")
 

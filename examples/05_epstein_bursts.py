@@ -27,6 +27,10 @@ def lesson(out: Output) -> None:
         "share_of_steps_quiet": float((active < 0.05).mean()),
         "bursts_above_25_percent": bursts,
         "highest_expression": float(active.max()),
+    }, words={
+        "share_of_steps_quiet": "share of steps with fewer than 5 % expressing",
+        "bursts_above_25_percent": "bursts (times expression rose past 25 %)",
+        "highest_expression": "highest share expressing",
     })
     figure = out.save_figure(dashboard_figure(series, "Epstein's civil violence", "seed 5"), "dashboard.png")
     print(f"figure: {figure}")

@@ -24,13 +24,16 @@ def lesson(out: Output) -> None:
     scenario = load_scenario("blind_spots")
     shock = scenario.config["shock.at_step"]
     comparison = compare_variants(scenario, 2, variants=["light", "heavy"])
-    readings = {}
+    readings, words = {}, {}
     for variant, runs in comparison.series.items():
         before = [r.iloc[shock - 50:shock] for r in runs]
         readings[f"observed_before_shock_{variant}"] = float(np.mean([b["observed_expression"].mean() for b in before]))
+        words[f"observed_before_shock_{variant}"] = f"expression the loop sees before the shock, {variant} monitoring"
         readings[f"gap_before_shock_{variant}"] = float(np.mean([b["observability_gap"].mean() for b in before]))
+        words[f"gap_before_shock_{variant}"] = f"what it does not see before the shock (latent - seen), {variant}"
         readings[f"peak_after_shock_{variant}"] = float(np.mean([r["expression"].iloc[shock:].max() for r in runs]))
-    out.report(readings)
+        words[f"peak_after_shock_{variant}"] = f"highest true expression after the shock, {variant}"
+    out.report(readings, words)
     figure = out.save_figure(compare_figure(comparison), "compare.png")
     print(f"figure: {figure}")
 

@@ -46,10 +46,14 @@ class Output:
             save_figure(fig, self._staging / name)
         return self.folder / name
 
-    def report(self, readings: dict[str, float]) -> None:
-        """Print each reading and keep them all in ``readings.json``."""
+    def report(self, readings: dict[str, float], words: dict[str, str]) -> None:
+        """Print each reading with what it measures, in words; keep them all in ``readings.json``."""
+        unsaid = [key for key in readings if key not in words]
+        if unsaid:
+            raise ValueError(f"readings without words: {unsaid}")
         for key, value in readings.items():
-            print(f"  {key} = {value:.4g}" if isinstance(value, float) else f"  {key} = {value}")
+            shown = f"{value:.3g}" if isinstance(value, float) else str(value)
+            print(f"  {words[key]}: {shown}  [{key}]")
         with _as_output_error(self.folder / "readings.json"):
             write_json(self._staging / "readings.json", readings)
 

@@ -19,7 +19,11 @@ from typing import Any
 from .errors import ParameterError
 from .parameters import GROUPS, PARAMETERS, Parameter
 
-__all__ = ["Config", "validate_value", "parse_override", "suggest", "shown"]
+__all__ = ["Config", "DELAYS", "validate_value", "parse_override", "suggest", "shown"]
+
+#: The delays: whole steps for the agent model, which queues what happens step by step;
+#: real numbers for the twin, whose delays are chains of first-order stages.
+DELAYS = ("monitor.delay", "execute.delay", "structure.central_delay")
 
 _REPR = reprlib.Repr()
 _REPR.maxstring = _REPR.maxother = 40
@@ -90,6 +94,8 @@ def validate_value(key: str, value: Any) -> Any:
     if p.kind == "int":
         if isinstance(value, float):
             if not value.is_integer():
+                if key in DELAYS and _within(p, value):
+                    raise ParameterError(_whole_steps(key, value, p))
                 raise bad
             value = int(value)
     else:
@@ -104,11 +110,24 @@ def validate_value(key: str, value: Any) -> Any:
     return value
 
 
-def parse_override(text: str) -> tuple[str, Any]:
+def _within(p: Parameter, value: Any) -> bool:
+    """Whether ``value`` is a finite number inside ``p``'s bounds."""
+    return (isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+            and p.low is not None and p.high is not None and p.low <= value <= p.high)
+
+
+def _whole_steps(key: str, value: float, p: Parameter) -> str:
+    return (f"{key} must be an integer in [{p.low}, {p.high}] for the agent model, whose delays "
+            f"are whole steps; got {value:g} (govsim twin and equilibria take real delays)")
+
+
+def parse_override(text: str, *, real_delays: bool = False) -> tuple[str, Any]:
     """Parse a ``key=value`` command-line override into a typed pair.
 
     The value is read according to the key's declaration: ``true``/``false``
-    for switches, numbers for numeric keys, the bare word for choices.
+    for switches, numbers for numeric keys, the bare word for choices. With
+    ``real_delays`` (the twin's commands), a delay may be any real number in
+    its range, and comes back as a ``float``; otherwise delays are whole steps.
     """
     if "=" not in text:
         raise ParameterError(f"--set expects key=value, got {shown(text)}")
@@ -131,6 +150,11 @@ def parse_override(text: str) -> tuple[str, Any]:
                 value = float(raw)
             except ValueError:
                 value = raw
+    if real_delays and key in DELAYS:
+        if not _within(p, value):
+            raise ParameterError(f"{key} must be a number in [{p.low}, {p.high}], got {shown(value)}")
+        if isinstance(value, float) and not value.is_integer():
+            return key, value
     return key, validate_value(key, value)
 
 

@@ -24,6 +24,7 @@ from typing import Any
 
 from .config import Config, flatten, shown, suggest
 from .errors import GovsimError, ScenarioError
+from .panels import FigureSpec, parse_figure
 from .parameters import GROUPS
 from .phenomenon import Phenomenon, parse_phenomenon
 from .series import SERIES
@@ -70,6 +71,8 @@ class Scenario:
     overrides: dict[str, Any] = field(default_factory=dict)
     #: what the scenario claims to show, if it says (``[phenomenon]``)
     phenomenon: Phenomenon | None = None
+    #: what its figures show (``[figure]``; the standard dashboard if it does not say)
+    figure: FigureSpec = field(default_factory=FigureSpec)
 
     def with_variant(self, variant: str) -> Scenario:
         """The scenario with one of its declared variants applied.
@@ -108,6 +111,11 @@ class Scenario:
         lines += _table("about", self.about)
         for group, values in self.config.nested().items():
             lines += _table(group, values)
+        if self.figure.declared:
+            simple, own = self.figure.tables()
+            lines += _table("figure", simple)
+            for panel in own:
+                lines += _table("[figure.panel]", panel)
         return "\n".join(lines)
 
 
@@ -160,7 +168,7 @@ def load_scenario(name_or_path: str | Path) -> Scenario:
 
 def parse_scenario(data: dict[str, Any], source: str = "") -> Scenario:
     """Validate TOML-shaped ``data`` and build a :class:`Scenario`."""
-    allowed = {"scenario", "about", "variants", "phenomenon", *GROUPS}
+    allowed = {"scenario", "about", "variants", "phenomenon", "figure", *GROUPS}
     for key in data:
         if key not in allowed:
             raise ScenarioError(f"unknown table [{key}]{suggest(key, sorted(allowed))}; "
@@ -217,7 +225,8 @@ def parse_scenario(data: dict[str, Any], source: str = "") -> Scenario:
     phenomenon = parse_phenomenon(data.get("phenomenon"), variants, set(SERIES))
     return Scenario(meta["name"], meta["title"], meta["question"], meta["steps"], meta["seed"],
                     {k: about[k] for k in ABOUT_SECTIONS if k in about}, config,
-                    variants, descriptions, meta.get("variant"), source, phenomenon=phenomenon)
+                    variants, descriptions, meta.get("variant"), source, phenomenon=phenomenon,
+                    figure=parse_figure(data.get("figure")))
 
 
 def _table(name: str, values: dict[str, Any]) -> list[str]:
@@ -235,6 +244,8 @@ def _toml_value(value: Any) -> str:
         return str(value)
     if isinstance(value, float):
         return repr(value)
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
     text = str(value)
     escaped = text.replace("\\", "\\\\").replace('"', '\\"')
     # TOML allows no raw control characters in strings but tab (and newline in """)

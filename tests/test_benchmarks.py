@@ -65,8 +65,8 @@ def test_sweep_throughput_on_one_and_two_workers(quick):
 def test_targets_are_reported_with_their_limits(quick):
     stdout, data = quick
     targets = data["targets"]
-    assert set(targets) == {"mesa_ratio_100", "step_ratio_1m", "agent_steps_1m",
-                            "bytes_per_agent_1m", "sweep_speedup"}
+    assert set(targets) == {"mesa_ratio_100", "step_ratio_1m", "agent_steps_1m", "bytes_per_agent_1m",
+                            "sweep_speedup", "sweep_overhead_ms", "twin_solve_ms", "twin_scan_s"}
     for t in targets.values():
         assert positive(t["limit"]) and t["kind"] in ("min", "max")
         assert t["met"] is None if t["value"] is None else isinstance(t["met"], bool)

@@ -40,7 +40,7 @@ SCENARIOS = (*ELEVEN, "delayed_feedback")
 #: Placeholder a guide may use for "any scenario" in a command.
 PLACEHOLDER = "NAME"
 #: Suffixes that make ``name.suffix`` a file name rather than a parameter key.
-FILE_SUFFIXES = {"py", "csv", "json", "png", "toml", "md", "txt"}
+FILE_SUFFIXES = {"py", "csv", "json", "png", "toml", "md", "txt", "html"}
 #: Dotted names that are Python objects, not parameters.
 PYTHON_PREFIXES = {"simulator", "mesa", "numpy", "np"}
 #: Bare words a guide may put in backticks besides series, scenarios, metrics and choices.

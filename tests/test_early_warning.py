@@ -47,6 +47,7 @@ from simulator.experiments.early_warning import (
     early_warning,
     find_event,
     kendall_trend,
+    read_tau,
     rolling_autocorrelation,
     rolling_variance,
 )
@@ -155,7 +156,33 @@ def test_a_series_with_nan_or_the_wrong_shape_is_refused():
 
 # -- the command line -------------------------------------------------------------------------
 
-def test_run_with_early_warning_writes_the_indicators_and_the_figure(tmp_path):
+@pytest.mark.parametrize("tau, text", [
+    (0.62, "variance rising (tau +0.62): a warning sign"),
+    (0.30, "variance rising (tau +0.30): a warning sign"),
+    (0.12, "no warning: variance barely rising (tau +0.12, below +0.30)"),
+    (0.0, "no warning: variance not rising (tau +0.00)"),
+    (-0.10, "no warning: variance not rising (tau -0.10)"),
+    (float("nan"), "no reading: variance constant over the stretch (tau undefined)"),
+])
+def test_a_tau_is_read_in_words(tau, text):
+    assert read_tau(tau, "variance") == text
+
+
+def test_the_reading_gives_a_verdict_on_both_indicators():
+    rising = early_warning(ar1(0))  # resilience lost: both rise (taus 0.6-0.97)
+    lines = rising.reading()
+    assert lines[0].startswith("variance rising") and lines[1].startswith("lag-1 autocorrelation rising")
+    assert "critical slowing down" in lines[2] and "compare several seeds" in lines[2]
+    # the same series backwards: resilience regained, nothing rises
+    falling = early_warning(ar1(0)[::-1])
+    assert falling.tau_variance < 0 and falling.tau_autocorrelation < 0
+    assert falling.reading() == [f"no warning: variance not rising (tau {falling.tau_variance:+.2f})",
+                                 f"no warning: lag-1 autocorrelation not rising (tau {falling.tau_autocorrelation:+.2f})",
+                                 "no early warning before the end"]
+    assert rising.summary()["reading"] == lines
+
+
+def test_run_with_early_warning_writes_the_indicators_and_the_figure(tmp_path, capsys):
     out = tmp_path / "ew"
     assert main(["run", "blind_spots", "--variant", "heavy", "--steps", "170", "--seed", "5",
                  "--early-warning", "--ew-series", "expression", "--ew-window", "40",
@@ -167,6 +194,8 @@ def test_run_with_early_warning_writes_the_indicators_and_the_figure(tmp_path):
     assert summary["event"] == 150 and summary["event_found"] == "jump"  # the cascade
     assert -1 <= summary["tau_variance"] <= 1
     assert (out / "early_warning.png").stat().st_size > 10_000
+    printed = capsys.readouterr().out.splitlines()
+    assert printed[-3:] == [f"    {line}" for line in summary["reading"]]
 
 
 def test_run_without_the_flag_writes_no_early_warning(tmp_path):

@@ -8,7 +8,9 @@ import pytest
 
 from simulator.cli.main import main
 from simulator.scenario import load_scenario
-from simulator.twin.equilibria import fixed_points, scan, with_value
+from simulator.twin.bifurcations import read
+from simulator.twin.equilibria import fixed_points, follow, scan, with_value
+from simulator.twin.reading import sentences
 from simulator.twin.solve import make_twin, simulate
 
 from stated import bound, stated  # docs/numbers.toml: the figures the texts state
@@ -66,9 +68,14 @@ def test_lever_mix_has_two_stable_states_and_hysteresis():
 
 
 @functools.cache
-def _lever_mix_scan(contagion: float):
+def _lever_mix_follow(contagion: float):
     """The README's scan: ``--set society.contagion=C --vary plan.soft_share=0:1:41`` on the baseline."""
-    return scan(_values("baseline", **{"society.contagion": contagion}), "plan.soft_share", np.linspace(0.0, 1.0, 41))
+    return follow(_values("baseline", **{"society.contagion": contagion}), "plan.soft_share",
+                  np.linspace(0.0, 1.0, 41))
+
+
+def _lever_mix_scan(contagion: float):
+    return _lever_mix_follow(contagion).to_frame()
 
 
 def _coexistence(contagion: float) -> float:
@@ -116,6 +123,94 @@ def test_a_longer_delay_brings_swings_and_less_damping():
     table = scan(values, "monitor.delay", np.arange(0.0, 41.0))
     first = table[table["stable"]].groupby("monitor.delay")["oscillatory"].first()
     assert first[first].index.min() == bound("twin.swing_onset")
+
+
+def test_every_branch_is_followed_wherever_it_exists():
+    """Continuation in both directions and from fresh starts: on the README's scan every
+    soft share in [0.3, 0.625] has both stable states and the unstable one between them,
+    each on its own branch, and each branch runs unbroken from its fold to its end."""
+    table = _lever_mix_scan(5.0)
+    inside = table[(table["plan.soft_share"] > 0.29) & (table["plan.soft_share"] < 0.63)]
+    assert inside["plan.soft_share"].nunique() == 14
+    for value, here in inside.groupby("plan.soft_share"):
+        stable, unstable = here[here["stable"]], here[~here["stable"]]
+        assert len(stable) == 2 and len(unstable) == 1, value
+        low, high = sorted(stable["expression"])
+        assert low < unstable["expression"].iloc[0] < high, value
+        assert here["branch"].nunique() == 3, value
+    assert table["branch"].nunique() == 3
+    for _, branch in table.groupby("branch"):
+        values = np.round(branch["plan.soft_share"].to_numpy() / 0.025).astype(int)
+        assert np.array_equal(values, np.arange(values[0], values[-1] + 1))  # no gap
+
+
+def test_the_lever_mix_scan_reads_as_two_folds_and_hysteresis():
+    values = _values("baseline", **TIPPING)
+    findings = read(values, _lever_mix_follow(5.0))
+    assert findings.coexist == (0.275, 0.65)
+    folds = findings.of("fold")
+    assert [f.between for f in folds] == [(0.25, 0.275), (0.65, 0.675)]
+    assert [(f.before, f.after) for f in folds] == [("none", "both"), ("both", "none")]
+    loud, divide, quiet = findings.branches  # lettered from the loudest
+    assert divide.divides == (loud.letter, quiet.letter) and loud.divides is quiet.divides is None
+    assert quiet.low == 0.275 and quiet.high == 1.0 and loud.low == 0.0 and loud.high == 0.65
+    assert not findings.of("stability")
+    text = sentences(findings)
+    assert any("two stable states coexist for plan.soft_share in [0.275, 0.65]" in t
+               and "unstable branch B divides their basins" in t for t in text)
+    assert any("branches B and C appear together between plan.soft_share = 0.25 and 0.275" in t for t in text)
+
+
+@functools.cache
+def _delay_findings():
+    values = _values("delay_oscillation")
+    return read(values, follow(values, "monitor.delay", np.arange(0.0, 41.0)))
+
+
+def test_the_onset_of_swings_is_found_and_refined():
+    """The leading eigenvalue of the stable point turns complex between the scanned
+    delays 27 and 28; the reported onset is where it does, to a thousandth of the step."""
+    findings = _delay_findings()
+    (onset,) = findings.of("swings")
+    assert onset.between == (27.0, 28.0) and onset.before == "stable" and onset.after == "stable, oscillatory"
+    values = _values("delay_oscillation")
+    for delay, swings in ((onset.value - 0.002, False), (onset.value + 0.002, True)):
+        (point,) = fixed_points(make_twin(with_value(values, "monitor.delay", delay)))
+        assert point.oscillatory == swings and point.stable
+    assert onset.detail["period"] == pytest.approx(2 * np.pi / 0.0693, rel=0.01)  # the swing at 28
+    assert not findings.of("stability") and findings.flat  # expression does not move
+
+
+def test_a_scan_says_what_it_found_in_words():
+    text = sentences(_delay_findings())
+    assert text[0].startswith("one branch of fixed points over monitor.delay = 0..40: stable throughout")
+    assert "damped swings set in on branch A at monitor.delay ~ 27.2 (first scanned value with them: 28" in text[1]
+    assert "stays stable" in text[1]
+    assert "damping ratio 0.61 at monitor.delay = 0, 0.27 at 40" in text[2]
+    assert text[-1] == "no branch changes stability over monitor.delay = 0..40"
+
+
+def test_the_bifurcation_figure_shows_what_moves():
+    """A stock that does not move gives way to the swing's damping and period; the onset
+    of swings is a vertical line where the text puts it, and coexistence is shaded."""
+    from simulator.viz.twin import bifurcation_figure
+
+    findings = _delay_findings()
+    values = _values("delay_oscillation")
+    table = follow(values, "monitor.delay", np.arange(0.0, 41.0, 5.0)).to_frame()
+    fig = bifurcation_figure(table, findings, "delay")
+    titles = [ax.get_title(loc="left") for ax in fig.axes]
+    assert [t.split(":")[0] for t in titles] == ["Leading eigenvalue", "Least-damped swing",
+                                                 "Least-damped swing"]
+    assert "period" in titles[2] and "expression is 0.01072 at every fixed point" in fig.get_suptitle()
+    lines = [line for line in fig.axes[0].lines if line.get_gid() == "event"]
+    assert [line.get_xdata()[0] for line in lines] == [findings.of("swings")[0].value]
+    mix = read(_values("baseline", **TIPPING), _lever_mix_follow(5.0))
+    fig = bifurcation_figure(_lever_mix_scan(5.0), mix, "mix")
+    assert fig.axes[0].get_title(loc="left").startswith("Fixed points: expression")
+    assert any(p.get_gid() == "two-stable-states" for p in fig.axes[0].patches)
+    letters = sorted(t.get_text() for t in fig.axes[0].texts if (t.get_gid() or "").startswith("letter"))
+    assert letters == ["A", "B", "C"]
 
 
 # -- the command line -------------------------------------------------------------------
@@ -166,6 +261,70 @@ def test_equilibria_command_finds_the_boundary(tmp_path, capsys):
     assert boundary["value"] * 4 == stated("teaching.critical_gain_delay")
     assert "oscillation sets in" in capsys.readouterr().out
     assert (out / "bifurcation.png").exists() and (out / "bifurcation.csv").stat().st_size > 1000
+
+
+def test_equilibria_reports_the_onset_of_swings_and_records_it(tmp_path, capsys):
+    out = tmp_path / "delay"
+    assert main(["equilibria", "delay_oscillation", "--vary", "monitor.delay=0:40:41", "--no-plot",
+                 "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "damped swings set in on branch A at monitor.delay ~ 27.2" in printed
+    summary = json.loads((out / "summary.json").read_text())
+    (swing,) = summary["swings"]
+    assert swing["between"] == [27.0, 28.0] and 27 < swing["value"] < 28 and swing["branch"] == "A"
+    assert summary["boundaries"] == [] and summary["two_stable_states"] is None
+    assert [line.strip() for line in summary["reading"]] == [line.strip() for line in printed.splitlines()[1:]]
+
+
+# -- delays: real numbers for the twin, whole steps for the agent model -------------------------
+def test_the_twin_commands_take_real_delays_through_set(tmp_path, capsys):
+    """27.5 lies between the delays where the stable point's leading eigenvalue is real (27)
+    and complex (28): the twin really uses the real value."""
+    kinds = {}
+    for delay in ("27", "27.5"):
+        out = tmp_path / delay
+        assert main(["equilibria", "delay_oscillation", "--set", f"monitor.delay={delay}",
+                     "--out", str(out)]) == 0
+        (point,) = json.loads((out / "summary.json").read_text())["fixed_points"]
+        kinds[delay] = point["kind"]
+    assert kinds == {"27": "stable", "27.5": "stable, oscillatory"}
+    summary = json.loads((tmp_path / "27.5" / "summary.json").read_text())
+    assert summary["parameters"]["monitor.delay"] == 27.5 and summary["real_delays"] == {"monitor.delay": 27.5}
+    assert "--set monitor.delay=27.5" in (tmp_path / "27.5" / "scenario.toml").read_text().splitlines()[1]
+    frames = {}
+    for delay in ("2", "2.5", "3"):
+        out = tmp_path / f"twin-{delay}"
+        assert main(["twin", "baseline", "--steps", "40", "--no-plot", "--set", f"execute.delay={delay}",
+                     "--out", str(out)]) == 0
+        frames[delay] = (out / "twin.csv").read_text()
+    assert len(set(frames.values())) == 3
+
+
+@pytest.mark.parametrize("args", [
+    ["run", "baseline", "--steps", "5"],
+    ["compare", "baseline", "--replicates", "1", "--steps", "5"],
+    ["sweep", "baseline", "--vary", "plan.gain=1,2", "--steps", "5"],
+])
+def test_the_agent_model_refuses_real_delays_in_one_line(args, tmp_path, capsys):
+    assert main([*args, "--set", "monitor.delay=2.5", "--out", str(tmp_path / "x")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert "monitor.delay must be an integer in [0, 200] for the agent model, whose delays are whole steps" in err
+    assert "govsim twin and equilibria take real delays" in err
+    assert not (tmp_path / "x").exists()
+
+
+@pytest.mark.parametrize("args, message", [
+    (["twin", "baseline", "--set", "monitor.delay=250.5"], "monitor.delay must be a number in [0, 200], got 250.5"),
+    (["equilibria", "baseline", "--set", "execute.delay=-0.5"], "execute.delay must be a number in [0, 200], got -0.5"),
+    (["twin", "baseline", "--compare", "2", "--set", "monitor.delay=2.5"],
+     "--compare runs the agent model, whose delays are whole steps; got monitor.delay=2.5"),
+])
+def test_real_delays_out_of_range_or_with_agent_runs_are_refused(args, message, tmp_path, capsys):
+    assert main([*args, "--out", str(tmp_path / "x")]) == 2
+    err = capsys.readouterr().err
+    assert message in err and err.count("\n") == 1 and "Traceback" not in err
+    assert not (tmp_path / "x").exists()
 
 
 def test_equilibria_without_vary_lists_fixed_points(tmp_path, capsys):

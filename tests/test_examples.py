@@ -62,8 +62,10 @@ def test_each_lesson_prints_what_it_measured_and_draws(lessons, script):
     stdout, readings, out = lessons[script.stem]
     assert readings
     for key, value in readings.items():
-        shown = f"{value:.4g}" if isinstance(value, float) else str(value)
-        assert f"{key} = {shown}" in stdout
+        shown = f"{value:.3g}" if isinstance(value, float) else str(value)
+        line = next(line for line in stdout.splitlines() if line.endswith(f"  [{key}]"))
+        words, printed = line[:-len(f"  [{key}]")].strip().rsplit(": ", 1)
+        assert printed == shown and len(words.split()) >= 3  # a reading is said in words, not as an identifier
     figures = list(out.glob("*.png"))
     assert figures and all(f.stat().st_size > 20_000 for f in figures)
     for figure in figures:

@@ -7,7 +7,7 @@ import pytest
 from simulator.cli.main import main
 from simulator.errors import GovsimError
 from simulator.experiments.design import parse_range
-from simulator.experiments.sensitivity import saltelli_design, sobol_table
+from simulator.experiments.sensitivity import WIDE, saltelli_design, sobol_reading, sobol_table
 
 
 def test_saltelli_design_blocks():
@@ -62,7 +62,12 @@ def test_sensitivity_cli_finds_the_parameter_that_matters(tmp_path, capsys):
     assert table.loc["configuring.max_capacity", ["first_order", "total"]].tolist() == [0.0, 0.0]
     assert (out / "sensitivity.png").stat().st_size > 10_000
     assert len(pd.read_csv(out / "results.csv")) == 16 * 4
-    assert "Sobol' indices of need_late" in capsys.readouterr().out
+    printed = capsys.readouterr().out
+    assert "Sobol' indices of need_late" in printed
+    assert "  configuring.max_capacity: does next to nothing to need_late, 0 % with its interactions" in printed
+    csv = pd.read_csv(out / "sensitivity.csv")
+    wide = max((csv["first_order_high"] - csv["first_order_low"]).max(), (csv["total_high"] - csv["total_low"]).max())
+    assert ("warning: 16 samples are too few for this metric" in printed) == (wide > WIDE)
 
 
 def _noisy_results(seed=5):
@@ -117,3 +122,62 @@ def test_sensitivity_cli_twice_writes_the_same_bytes(tmp_path):
     first = (tmp_path / "a" / "sensitivity.csv").read_bytes()
     assert first == (tmp_path / "b" / "sensitivity.csv").read_bytes()
     assert (tmp_path / "a" / "results.csv").read_bytes() == (tmp_path / "b" / "results.csv").read_bytes()
+
+
+def _known(samples, seed=5):
+    """Sobol' indices of 4 x1 + x2 + noise (sd 0.3) on ``samples`` base samples; x3 does nothing."""
+    ranges = [parse_range("plan.capacity=0:1"), parse_range("plan.soft_share=0:1"),
+              parse_range("plan.gain=1:5")]
+    design, n = saltelli_design(ranges, samples, seed=1)
+    x = pd.DataFrame(design.points)
+    noise = np.random.default_rng(seed).normal(scale=0.3, size=len(x))
+    results = pd.DataFrame({"point": np.arange(len(x)),
+                            "m": 4 * x["plan.capacity"] + x["plan.soft_share"] + noise})
+    return sobol_table(results, "m", design.keys, n), n
+
+
+def test_a_small_sample_is_warned_about_with_its_remedy():
+    """16 samples: intervals about 1 wide; the warning states the rule and asks for 256,
+    which (intervals narrowing as one over the root of the samples) meets it."""
+    table, n = _known(16)
+    lines, warnings = sobol_reading(table, "m", n)
+    widest = max((table["first_order_high"] - table["first_order_low"]).max(),
+                 (table["total_high"] - table["total_low"]).max())
+    assert widest > 0.9
+    assert warnings == [
+        f"warning: confidence intervals up to {widest:.2f} wide (rule: no wider than 0.3, or they "
+        "cannot rank the parameters)",
+        "warning: 16 samples are too few for this metric: run again with --samples 256 or more "
+        "(intervals narrow as one over the root of the samples)"]
+    assert "over 100 %: noise" in lines[0]  # 1.24 at this size
+    table, n = _known(256)
+    assert sobol_reading(table, "m", n)[1] == []
+    assert max((table["first_order_high"] - table["first_order_low"]).max(),
+               (table["total_high"] - table["total_low"]).max()) <= WIDE
+
+
+def test_the_indices_are_read_in_words():
+    table, n = _known(1024)
+    lines, warnings = sobol_reading(table, "m", n)
+    assert warnings == []
+    assert lines[0] == "plan.capacity: 91 % of the variance alone (84 % to 98 %); 95 % with its interactions (88 % to 101 %)"
+    assert lines[1].startswith("plan.soft_share: 7 % of the variance alone")
+    # the inert parameter: a first-order index below 0 within noise (the noise is its total)
+    assert lines[2].startswith("plan.gain: no measurable share alone (-0.02, within noise of 0); 6 %")
+    assert lines[3].startswith("together the parameters alone explain 98 % of the variance of m")
+
+
+def test_an_index_below_zero_beyond_its_noise_is_warned_about():
+    table = pd.DataFrame({"parameter": ["plan.gain", "plan.capacity"], "first_order": [-0.12, 0.5],
+                          "first_order_low": [-0.2, 0.45], "first_order_high": [-0.05, 0.55],
+                          "total": [0.1, 0.6], "total_low": [0.05, 0.5], "total_high": [0.15, 0.7]})
+    lines, warnings = sobol_reading(table, "m", 64)
+    assert warnings == [
+        "warning: first-order index of plan.gain -0.12 (interval -0.20 to -0.05) is below 0 beyond "
+        "its noise, which a true index cannot be",
+        "warning: 64 samples are too few for this metric: run again with --samples 256 or more "
+        "(intervals narrow as one over the root of the samples)"]
+    assert lines[0] == ("plan.gain: no measurable share alone (-0.12, below 0 beyond noise); 10 % with its "
+                        "interactions (5 % to 15 %)")
+    table.loc[0, "first_order_high"] = 0.01  # within noise of 0: no warning
+    assert sobol_reading(table, "m", 64)[1] == []

@@ -99,6 +99,7 @@ def _common_batch_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def _compare(args) -> int:
+    from ..experiments.metrics import headline_table
     from ..io.rundir import default_run_dir
     from ..io.runs import compare
 
@@ -115,13 +116,9 @@ def _compare(args) -> int:
     finally:
         if bar is not None:
             bar.close()
-    headline = ["expression_late", "trust_late", "need_late", "observability_gap_late",
-                "faults_mean", "collapsed", "cost_late"]
     print(f"wrote {out}/ ({', '.join(result.files)})")
-    shown = result.table[["variant", *[f"{h}_mean" for h in headline]]].copy()
-    shown.columns = ["variant", *headline]
-    print(f"means over {args.replicates} seeds:")
-    print(shown.to_string(index=False, float_format=lambda v: f"{v:.3f}"))
+    print(f"means over {args.replicates} seeds (table.csv has every metric; `govsim metrics` says what each means):")
+    print(headline_table(result.table, sc.figure.headline).to_string(float_format=lambda v: f"{v:.3f}"))
     return 0
 
 
@@ -240,16 +237,35 @@ def _sweep(args) -> int:
         from ..viz.sweeps import SWEEP_METRICS, sweep_figure
 
         metrics = list(args.metrics) or list(SWEEP_METRICS)
-        fig = sweep_figure(load_results(out), spec.design.keys, metrics, f"Sweep of {spec.scenario}")
+        fig = sweep_figure(load_results(out), spec.design.keys, metrics, f"Sweep of {spec.scenario}",
+                           kind=spec.design.kind)
         if fig is not None:
             save_figure(fig, out / "sweep.png")
             print(f"  figure: {out}/sweep.png")
+        _sweep_report(out, sc, spec, metrics, figure=fig is not None)
+        print(f"  report: {out}/report.html")
     return 1 if report.interrupted else 0
+
+
+def _sweep_report(out: Path, sc: Scenario, spec, metrics: list[str], figure: bool) -> None:
+    """``report.html`` of a sweep: its design, figure, and each metric's range over the points."""
+    from ..experiments.sweep import load_results
+    from ..io.files import read_json
+    from ..io.report_page import metric_rows, write_report
+
+    means = load_results(out).groupby("point")[metrics].mean()
+    values = {m: [f"{means[m].min():.3f}", f"{means[m].max():.3f}"] for m in metrics}
+    write_report(out, kind="sweep", scenario=sc, record=read_json(out / "manifest.json"),
+                 figures=[(out / "sweep.png", "the metrics over the design")] if figure else [],
+                 notes=[f"{len(spec.design.points)} points x {spec.replicates} seeds ({spec.design.note or spec.design.kind})",
+                        "varied: " + ", ".join(spec.design.keys)],
+                 metrics=(["metric", "lowest point mean", "highest point mean", "unit", "meaning"],
+                          metric_rows(values, metrics)))
 
 
 def _sensitivity(args) -> int:
     from ..experiments.design import parse_range
-    from ..experiments.sensitivity import saltelli_design, sobol_table
+    from ..experiments.sensitivity import saltelli_design, sobol_reading, sobol_table
     from ..experiments.sweep import load_results
     from ..io.files import write_csv
 
@@ -284,6 +300,12 @@ def _sensitivity(args) -> int:
     print(f"Sobol' indices of {args.metric} ({args.confidence:.0%} bootstrap intervals):")
     shown = table.copy()
     print(shown.to_string(index=False, float_format=lambda v: f"{v:.3f}"))
+    lines, warnings = sobol_reading(table, args.metric, n)
+    print(f"what they say (the share of the variance of {args.metric} each parameter explains):")
+    for line in lines:
+        print(f"  {line}")
+    for line in warnings:
+        print(line)
     return 0
 
 

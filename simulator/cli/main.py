@@ -21,19 +21,22 @@ from __future__ import annotations
 import argparse
 import functools
 import os
+import shutil
 import sys
-import textwrap
 from collections.abc import Sequence
 from pathlib import Path
 
 from .. import __version__
 from ..errors import GovsimError, UsageError
 from ..experiments.design import LARGE_FLAG, LIMITS
-from ..parameters import PARAMETERS
-from ..scenario import ABOUT_SECTIONS, load_scenario, scenario_names
+from ..parameters import GROUPS
+from ..scenario import load_scenario, scenario_names
+from ..show import MIN_WIDTH, describe, describe_metrics
 from .batch import HANDLERS as BATCH_HANDLERS
 from .batch import add_commands as add_batch_commands
 from .common import LARGE_HELP, progress_bar, resolve_scenario
+from .prepare import HANDLERS as PREPARE_HANDLERS
+from .prepare import add_commands as add_prepare_commands
 from .twin import HANDLERS as TWIN_HANDLERS
 from .twin import add_commands as add_twin_commands
 
@@ -61,8 +64,20 @@ def _build_parser() -> argparse.ArgumentParser:
 
     sub.add_parser("list", help="name and question of every scenario")
 
-    show = sub.add_parser("show", help="a scenario's about text and parameter table")
+    show = sub.add_parser("show", help="a scenario's about text and parameter table", epilog=(
+        "Lines are wrapped to the terminal's width (at least "
+        f"{MIN_WIDTH}). With --group or --changed only the parameter table is shown."))
     show.add_argument("scenario", help="scenario name or path to a .toml file")
+    show.add_argument("--group", dest="groups", action="append", default=[], metavar="GROUP",
+                      help="show only the parameters of this group (repeatable or comma-separated): "
+                           f"{', '.join(GROUPS)}")
+    show.add_argument("--changed", action="store_true",
+                      help="show only the parameters the scenario sets to something other than "
+                           "the default")
+
+    metrics = sub.add_parser("metrics", help="every headline metric (or, with --series, recorded series) "
+                             "and what it means")
+    metrics.add_argument("--series", action="store_true", help="list the recorded series instead")
 
     run = sub.add_parser("run", help="run a scenario and write its series, summary and figure")
     run.add_argument("scenario", help="scenario name or path to a .toml file")
@@ -97,6 +112,7 @@ def _build_parser() -> argparse.ArgumentParser:
 
     add_batch_commands(sub)
     add_twin_commands(sub)
+    add_prepare_commands(sub)
     return parser
 
 
@@ -108,21 +124,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.argv = argv
         if "\x00" in str(getattr(args, "out", None) or ""):
             raise UsageError("--out must not contain a NUL byte")
-        handlers = {"list": _list, "show": _show, "run": _run,
-                    "demo": _demo, **BATCH_HANDLERS, **TWIN_HANDLERS}
+        handlers = {"list": _list, "show": _show, "metrics": _metrics, "run": _run,
+                    "demo": _demo, **BATCH_HANDLERS, **TWIN_HANDLERS, **PREPARE_HANDLERS}
         return handlers[args.command](args)
     except GovsimError as exc:
         return _fail(str(exc))
+    except BrokenPipeError:  # e.g. `govsim show NAME | head`: the reader left (before OSError, its parent)
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 1
     except OSError as exc:  # the file system refused something no check foresaw
         from ..io.files import os_problem
         return _fail(os_problem(exc))
     except MemoryError:
         return _fail(f"out of memory; ask for less work (the bounds {LARGE_FLAG} lifts are "
                      "there to prevent this)")
-    except BrokenPipeError:  # e.g. `govsim show NAME | head`: the reader left
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        return 1
     except KeyboardInterrupt:
         print("govsim: interrupted; nothing was written", file=sys.stderr)
         return 130
@@ -144,45 +160,19 @@ def _list(args) -> int:
 
 
 def _show(args) -> int:
+    groups = [g.strip() for given in args.groups for g in given.split(",") if g.strip()]
+    if args.groups and not groups:
+        raise UsageError(f"--group needs a group name: one of {', '.join(GROUPS)}")
     sc = load_scenario(args.scenario)
-    print(f"{sc.title}  ({sc.name})")
-    print(f"Question: {sc.question}")
-    print(f"Runs {sc.steps} steps with seed {sc.seed}.\n")
-    for section in ABOUT_SECTIONS:
-        if section in sc.about:
-            print(section.replace("_", " ").upper())
-            print(textwrap.indent(textwrap.fill(" ".join(sc.about[section].split()), 78), "  "))
-            print()
-    if sc.variants:
-        print("VARIANTS")
-        for name, changes in sc.variants.items():
-            settings = ", ".join(f"{k}={v}" for k, v in changes.items())
-            print(f"  {name}: {sc.descriptions.get(name, '')} [{settings}]")
-        print()
-    if sc.phenomenon:
-        print(f"WHAT IT CLAIMS  (check with: govsim robustness {sc.name})")
-        for claim in sc.phenomenon.claims:
-            than = claim.than if isinstance(claim.than, str) else f"{claim.than:g}"
-            fails = f"; known not to hold under: {', '.join(claim.fails_under)}" if claim.fails_under else ""
-            print(textwrap.fill(f"{claim.says} [{claim.describe()}: {claim.variant} {claim.is_} than "
-                                f"{than}{fails}]", 78, initial_indent="  - ", subsequent_indent="    "))
-        print()
-    print("PARAMETERS  (* = differs from the default)")
-    rows = [(("*" if sc.config[k] != p.default else " ") + k, _fmt(sc.config[k]), p.allowed(), p.meaning)
-            for k, p in PARAMETERS.items()]
-    kw = max(len(r[0]) for r in rows)
-    vw = max(len(r[1]) for r in rows)
-    for key, value, allowed, meaning in rows:
-        print(f"{key:<{kw}}  {value:<{vw}}  {meaning}  [{allowed}]")
+    width = shutil.get_terminal_size(fallback=(100, 24)).columns  # describe() keeps MIN_WIDTH
+    print("\n".join(describe(sc, width=width, groups=groups, changed=args.changed)))
     return 0
 
 
-def _fmt(value) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float):
-        return f"{value:g}"
-    return str(value)
+def _metrics(args) -> int:
+    width = shutil.get_terminal_size(fallback=(100, 24)).columns
+    print("\n".join(describe_metrics(width, series=args.series)))
+    return 0
 
 
 # -- run ------------------------------------------------------------------------------
@@ -191,6 +181,7 @@ _WATCHED_AGENT_STEPS = 5_000_000
 
 
 def _run(args) -> int:
+    from ..experiments.metrics import collapse_words
     from ..io.rundir import default_run_dir
     from ..io.runs import run
 
@@ -209,15 +200,17 @@ def _run(args) -> int:
             bar.close()
     m, found = result.metrics, result.warning
     print(f"wrote {out}/ ({', '.join(result.files)})")
-    print(f"  expression {m['expression_late']:.3f}  trust {m['trust_late']:.3f}  "
-          f"need {m['need_late']:.3f}  faults/step {m['faults_mean']:.1f}  "
-          f"collapsed {'yes' if m['collapsed'] else 'no'}  (late-run means)")
+    print(f"  late means (last quarter): expression {m['expression_late']:.3f}  trust {m['trust_late']:.3f}  "
+          f"need {m['need_late']:.3f}")
+    print(f"  whole run: {m['faults_mean']:.1f} districts in fault per step; {collapse_words(m)}")
     if found is not None:
         before = (f"the event at step {found.event}" if found.event_found != "none"
                   else "the end (no event found)")
         print(f"  early warning on {found.series}, steps {found.start}-{found.event - 1} before "
               f"{before}: Kendall tau of variance {found.tau_variance:+.2f}, of lag-1 "
               f"autocorrelation {found.tau_autocorrelation:+.2f} (window {found.window})")
+        for line in found.reading():
+            print(f"    {line}")
     return 0
 
 

@@ -11,8 +11,10 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from ..config import DELAYS, parse_override
 from ..errors import UsageError
 from ..experiments.design import LARGE_FLAG, LIMITS
+from ..scenario import Scenario
 from .common import check_engine, engine_arguments, resolve_scenario
 
 __all__ = ["add_commands", "HANDLERS"]
@@ -22,7 +24,8 @@ def _common_arguments(p: argparse.ArgumentParser) -> None:
     """Scenario, --set, --variant, --out and --no-plot, as ``run`` has them."""
     p.add_argument("scenario", help="scenario name or path to a .toml file")
     p.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE",
-                   help="override a parameter, e.g. --set monitor.delay=6 (repeatable)")
+                   help="override a parameter, e.g. --set monitor.delay=6 (repeatable); the twin "
+                        "takes delays as real numbers, e.g. --set monitor.delay=2.5")
     p.add_argument("--variant", help="apply one of the scenario's named variants")
     p.add_argument("--out", type=Path, help="output directory (default: runs/<scenario>-<command>-<time>)")
     p.add_argument("--no-plot", action="store_true", help="skip the figure")
@@ -61,11 +64,11 @@ def _twin(args) -> int:
     if args.steps is not None and args.steps < 1:
         raise UsageError(f"--steps must be an integer >= 1, got {args.steps}")
     check_engine(args)
-    sc = resolve_scenario(args)
+    sc, delays = _twin_scenario(args)
     out = args.out or default_run_dir(f"{sc.name}-twin")
     result = twin(sc, out, command=["govsim", *args.argv], compare=args.compare,
                   plot=not args.no_plot, large=args.large, engine=args.engine,
-                  workers=args.workers, scheduler=args.scheduler)
+                  workers=args.workers, scheduler=args.scheduler, delays=delays)
     print(f"wrote {out}/ ({', '.join(result.files)})")
     last, model, errors = result.frame.iloc[-1], result.twin, result.errors
     if model.form == "loop":
@@ -88,15 +91,15 @@ def _equilibria(args) -> int:
     from ..io.twinruns import equilibria
     from ..twin.solve import make_twin
 
-    sc = resolve_scenario(args)
-    model = make_twin(sc.config)
+    sc, delays = _twin_scenario(args)
+    model = make_twin({**sc.config, **delays})
     show = args.show or ("expression" if model.form == "loop" else "x")
     if show not in model.index:
         raise UsageError(f"--show must be one of {', '.join(model.index)}; got {show!r}")
     vary = None if args.vary is None else _parse_vary(args.vary, None if args.large else LIMITS.scan_points)
     out = args.out or default_run_dir(f"{sc.name}-equilibria")
     result = equilibria(sc, out, command=["govsim", *args.argv], show=show, vary=vary,
-                        plot=not args.no_plot)
+                        plot=not args.no_plot, delays=delays)
     print(f"wrote {out}/ ({', '.join(result.files)})")
     if vary is None:
         for row in result.rows:
@@ -106,16 +109,24 @@ def _equilibria(args) -> int:
         if not result.rows:
             print("  no fixed point found from the starting states")
         return 0
-    key, grid = vary
-    for b in result.boundaries:
-        print(f"  {key} = {b['value']:.4g}: {b['from']} -> {b['to']}"
-              f"{' (oscillation sets in)' if b['oscillatory'] and b['to'] == 'unstable' else ''}")
-    if not result.boundaries:
-        print(f"  the first branch keeps its stability over {key} = {grid[0]:g}..{grid[-1]:g}")
-    if result.two_stable_states:
-        low, high = result.two_stable_states
-        print(f"  two stable states coexist for {key} in [{low:.4g}, {high:.4g}] (hysteresis)")
+    for line in result.reading:
+        print(f"  {line}")
     return 0
+
+
+def _twin_scenario(args) -> tuple[Scenario, dict[str, float]]:
+    """The scenario with its ``--set`` overrides, and the delays among them that are real
+    numbers: the twin takes those (its delays are chains of stages), a scenario cannot."""
+    delays: dict[str, float] = {}
+    whole = []
+    for text in args.overrides:
+        key, value = parse_override(text, real_delays=True)
+        if isinstance(value, float) and key in DELAYS:
+            delays[key] = value
+        else:
+            delays.pop(key, None)  # a later whole-step value wins
+            whole.append(text)
+    return resolve_scenario(argparse.Namespace(**{**vars(args), "overrides": whole})), delays
 
 
 def _shown(twin, show: str) -> list[str]:

@@ -38,10 +38,14 @@ from scipy.stats import kendalltau
 from ..errors import ParameterError
 
 __all__ = ["EarlyWarning", "early_warning", "detrend", "rolling_variance",
-           "rolling_autocorrelation", "kendall_trend", "find_event"]
+           "rolling_autocorrelation", "kendall_trend", "find_event", "read_tau", "RISING"]
 
 #: Fewest steps before the event that an analysis accepts.
 MIN_STRETCH = 12
+#: A Kendall tau from which an indicator reads as rising, a warning sign. Weaker trends
+#: are the size pure noise gives all the time (over 20 white-noise series the mean |tau|
+#: is about 0.1, tests/test_early_warning.py); at or below 0 the indicator does not rise.
+RISING = 0.3
 
 
 @dataclass(frozen=True)
@@ -101,13 +105,46 @@ class EarlyWarning:
                              "autocorrelation": self.autocorrelation})
 
     def summary(self) -> dict[str, object]:
-        """The settings and the taus, as plain values (for ``summary.json``)."""
+        """The settings, the taus and their reading, as plain values (for ``summary.json``)."""
         return {"series": self.series, "start": self.start, "event": self.event,
                 "event_found": self.event_found, "window": self.window,
                 "bandwidth": self.bandwidth,
                 "tau_variance": self.tau_variance, "p_variance": self.p_variance,
                 "tau_autocorrelation": self.tau_autocorrelation,
-                "p_autocorrelation": self.p_autocorrelation}
+                "p_autocorrelation": self.p_autocorrelation, "reading": self.reading()}
+
+    def reading(self) -> list[str]:
+        """What the taus say, in words: one line per indicator, then the verdict.
+
+        An indicator whose tau is at least :data:`RISING` reads as a warning
+        sign; critical slowing down raises both. The verdict reminds that one
+        run can rise by chance.
+        """
+        taus = (self.tau_variance, self.tau_autocorrelation)
+        lines = [read_tau(tau, name) for tau, name in zip(taus, ("variance", "lag-1 autocorrelation"))]
+        rising = sum(bool(tau >= RISING) for tau in taus)  # NaN counts as not rising
+        if rising == 2:
+            lines.append("both indicators rise: the pattern of critical slowing down (recovery "
+                         "slowing before a tipping point); one run can show it by chance, so "
+                         "compare several seeds and a run that does not tip")
+        elif rising == 1:
+            lines.append("only one indicator rises: not a clear warning (critical slowing down "
+                         "raises both)")
+        else:
+            lines.append(f"no early warning before {'the event' if self.event_found != 'none' else 'the end'}")
+        return lines
+
+
+def read_tau(tau: float, indicator: str) -> str:
+    """One indicator's Kendall tau in words, e.g. ``variance rising (tau +0.62): a warning sign``
+    or ``no warning: variance not rising (tau -0.10)`` (see :data:`RISING`)."""
+    if not np.isfinite(tau):
+        return f"no reading: {indicator} constant over the stretch (tau undefined)"
+    if tau >= RISING:
+        return f"{indicator} rising (tau {tau:+.2f}): a warning sign"
+    if tau > 0:
+        return f"no warning: {indicator} barely rising (tau {tau:+.2f}, below {RISING:+.2f})"
+    return f"no warning: {indicator} not rising (tau {tau:+.2f})"
 
 
 def _as_series(values, name: str = "series") -> np.ndarray:

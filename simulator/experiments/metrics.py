@@ -1,8 +1,9 @@
-"""Headline metrics: a run's series summarised into a few numbers.
+"""Headline metrics: a run's series summarised into a few numbers, each declared once.
 
 The same summaries serve ``govsim run`` (``summary.json``), comparisons of
 variants and parameter sweeps. Everything is computed from the aggregate
-series alone.
+series alone. What each metric means is declared once, in
+:mod:`simulator.headline` (re-exported here).
 """
 
 from __future__ import annotations
@@ -10,24 +11,26 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ..headline import HEADLINE, MAIN_SERIES, METRIC_INFO, METRICS, Metric, metric_label
+
 __all__ = ["summarize", "recovery_time", "oscillation", "last_quarter", "second_half", "MAIN_SERIES",
-           "METRICS"]
-
-#: Series whose late-run level and maximum are reported.
-MAIN_SERIES: tuple[str, ...] = (
-    "need", "trust", "grievance", "latent", "expression",
-    "observed_expression", "observability_gap", "participation", "alignment", "cost",
-)
+           "METRICS", "METRIC_INFO", "Metric", "metric_label", "collapse_words", "HEADLINE", "headline_table"]
 
 
-#: Every metric :func:`summarize` reports, in its order.
-METRICS: tuple[str, ...] = (
-    "steps",
-    *(f"{name}_{kind}" for name in MAIN_SERIES for kind in ("late", "final", "max")),
-    "need_sd_late", "need_period", "need_peak_share",
-    "faults_mean", "repairs_total", "crisis_share", "shocks", "collapsed", "collapse_step",
-    "recovery_time",
-)
+def headline_table(table: pd.DataFrame, extra: tuple[str, ...] = ()) -> pd.DataFrame:
+    """Means by variant (columns) of the headline metrics (rows, by label) of a comparison's table."""
+    names = list(dict.fromkeys([*HEADLINE[:-1], *extra, HEADLINE[-1]]))
+    rows = {metric_label(n) + (" (share of seeds)" if n == "collapsed" else ""):
+            table.set_index("variant")[f"{n}_mean"] for n in names}
+    return pd.DataFrame(rows).T
+
+
+def collapse_words(m: dict[str, float]) -> str:
+    """What a run's collapse metrics say, in words: ever, when, and how much of the late run."""
+    if not m["collapsed"]:
+        return "expression never reached the collapse line"
+    return (f"expression reached the collapse line at step {int(m['collapse_step'])}, and was at or above it "
+            f"in {m['collapsed_late']:.0%} of the last quarter's steps")
 
 
 def last_quarter(n: int) -> slice:
@@ -107,6 +110,7 @@ def summarize(series: pd.DataFrame) -> dict[str, float]:
         "crisis_share": float(body["crisis"].mean()),
         "shocks": float(body["shock"].sum()),
         "collapsed": float(collapsed.size > 0),
+        "collapsed_late": float(late["collapsed"].mean()),
         "collapse_step": float(body["step"].iloc[collapsed[0]]) if collapsed.size else float("nan"),
         "recovery_time": recovery_time(series),
     })

@@ -18,6 +18,8 @@ their confidence intervals.
 from __future__ import annotations
 
 import warnings
+from types import SimpleNamespace
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -28,7 +30,14 @@ from ..errors import GovsimError
 from ..parameters import PARAMETERS
 from .design import Design
 
-__all__ = ["saltelli_design", "sobol_table"]
+__all__ = ["saltelli_design", "sobol_table", "sobol_reading", "WIDE"]
+
+#: Widest confidence interval of an index that still says something: indices run from 0
+#: to 1, and an interval wider than this cannot tell a parameter that explains little
+#: from one that explains much. Its width shrinks as one over the root of the samples.
+WIDE = 0.3
+#: Below this total index a parameter does next to nothing to the metric.
+INERT = 0.05
 
 
 def saltelli_design(ranges: list[tuple[str, float, float]], samples: int, seed: int) -> tuple[Design, int]:
@@ -140,3 +149,67 @@ def _bootstrap(a: np.ndarray, b: np.ndarray, ab: np.ndarray, confidence: float, 
         boot = bootstrap((np.arange(a.size),), statistic, method="BCa", n_resamples=resamples,
                          confidence_level=confidence, rng=rng)
     return boot.confidence_interval.low, boot.confidence_interval.high
+
+
+def sobol_reading(table: pd.DataFrame, metric: str, n: int) -> tuple[list[str], list[str]]:
+    """What the indices of :func:`sobol_table` (``n`` base samples) say, and warnings.
+
+    Returns ``(lines, warnings)``: one line per parameter and one for what the
+    parameters explain together; a warning when an interval is wider than
+    :data:`WIDE`, or an index lies below 0 (or above 1) with its whole interval
+    (a true index cannot: the estimator's noise dominates), each recommending
+    the ``--samples`` that would narrow the intervals enough.
+    """
+    lines = []
+    for row in _rows(table):
+        total = f"{_pct(row.total)} with its interactions ({_pct(row.total_low)} to {_pct(row.total_high)})"
+        if row.total < INERT and row.total_high < 2 * INERT:
+            lines.append(f"{row.parameter}: does next to nothing to {metric}, {total}")
+            continue
+        if row.first_order >= 0:
+            alone = (f"{_pct(row.first_order)} of the variance alone ({_pct(row.first_order_low)} to "
+                     f"{_pct(row.first_order_high)}{'; over 100 %: noise' if row.first_order > 1 else ''})")
+        else:
+            noise = "within noise of 0" if row.first_order_high >= 0 else "below 0 beyond noise"
+            alone = f"no measurable share alone ({row.first_order:+.2f}, {noise})"
+        lines.append(f"{row.parameter}: {alone}; {total}")
+    together = float(np.clip(table["first_order"], 0, None).sum())
+    rest = ("the rest comes from their interactions and from run-to-run noise" if together <= 1
+            else "more than all of it: the estimates are too noisy")
+    lines.append(f"together the parameters alone explain {_pct(together)} of the variance of {metric}; {rest}")
+    return lines, _warnings(table, n)
+
+
+def _rows(table: pd.DataFrame) -> list[Any]:
+    """The rows of the index table, as objects with a field per column."""
+    return [SimpleNamespace(**{str(k): v for k, v in r.items()}) for r in table.to_dict("records")]
+
+
+def _pct(x: float) -> str:
+    return f"{100 * x:.0f} %"
+
+
+def _warnings(table: pd.DataFrame, n: int) -> list[str]:
+    """The rules of :func:`sobol_reading` that the table breaks, and the remedy."""
+    out = []
+    widths = pd.concat([table["first_order_high"] - table["first_order_low"],
+                        table["total_high"] - table["total_low"]])
+    widest = float(widths.max())
+    need = n
+    if widest > WIDE:
+        out.append(f"warning: confidence intervals up to {widest:.2f} wide (rule: no wider than "
+                   f"{WIDE}, or they cannot rank the parameters)")
+        # the width shrinks as 1/sqrt(N): the N that brings the widest interval down to WIDE
+        need = 1 << int(np.ceil(np.log2(n * (widest / WIDE) ** 2)))
+    for name, label in (("first_order", "first-order"), ("total", "total")):
+        for r in _rows(table):
+            low, high = getattr(r, f"{name}_low"), getattr(r, f"{name}_high")
+            if high < 0 or low > 1:  # every true index lies in [0, 1]
+                out.append(f"warning: {label} index of {r.parameter} {getattr(r, name):.2f} (interval "
+                           f"{low:.2f} to {high:.2f}) is {'below 0' if high < 0 else 'above 1'} "
+                           "beyond its noise, which a true index cannot be")
+                need = max(need, 4 * n)
+    if out:
+        out.append(f"warning: {n} samples are too few for this metric: run again with --samples "
+                   f"{need} or more (intervals narrow as one over the root of the samples)")
+    return out

@@ -55,7 +55,7 @@ def check_metrics(names: list[str] | None) -> tuple[str, ...]:
     for name in names:
         if name not in METRICS:
             raise ParameterError(f"unknown metric {name!r}{suggest(name, list(METRICS))}; "
-                                 f"known metrics: {', '.join(METRICS)}")
+                                 f"known metrics: {', '.join(METRICS)} (`govsim metrics` says what each means)")
     return tuple(dict.fromkeys(names))
 
 

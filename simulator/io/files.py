@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = ["TABLE_FORMATS", "atomic_write", "atomic_write_text", "write_json", "write_csv",
-           "write_table", "read_json", "read_table", "os_problem"]
+           "write_table", "read_binary", "read_json", "read_table", "os_problem"]
 
 #: The formats a results table can be written in (``--format``).
 TABLE_FORMATS: tuple[str, ...] = ("csv", "parquet")
@@ -106,6 +106,11 @@ def write_table(folder: Path | str, name: str, frame: pd.DataFrame, fmt: str = "
     if fmt == "parquet":
         return atomic_write(path, lambda tmp: frame.to_parquet(tmp, index=False))
     return write_csv(path, frame)
+
+
+def read_binary(path: Path | str) -> bytes:
+    """A file's bytes (a figure to embed in a page, say)."""
+    return Path(path).read_bytes()
 
 
 def read_json(path: Path | str) -> Any:

@@ -93,12 +93,13 @@ def run(scenario: Scenario, out: Path, *, command: Sequence[str], plot: bool = T
             write_csv(folder / "early_warning.csv", found.to_frame())
         atomic_write_text(folder / "scenario.toml", scenario.to_toml())
         extra: dict[str, Any] = {} if found is None else {"early_warning": found.summary()}
-        write_json(folder / "summary.json", provenance(
-            command, scenario, started=started, steps=scenario.steps, metrics=metrics, **extra))
+        record = provenance(command, scenario, started=started, steps=scenario.steps, metrics=metrics, **extra)
+        write_json(folder / "summary.json", record)
         if plot:
             from ..viz.figures import dashboard_figure, early_warning_figure, save_figure
             subtitle = f"seed {scenario.seed}" + (f", variant {scenario.variant}" if scenario.variant else "")
-            save_figure(dashboard_figure(series, scenario.title, subtitle), folder / "dashboard.png")
+            save_figure(dashboard_figure(series, scenario.title, subtitle, scenario=scenario),
+                        folder / "dashboard.png")
             if found is not None:
                 save_figure(early_warning_figure(series, found, f"{scenario.title}: early warning",
                                                  subtitle), folder / "early_warning.png")
@@ -106,10 +107,24 @@ def run(scenario: Scenario, out: Path, *, command: Sequence[str], plot: bool = T
             from ..viz.animation import save_animation
             save_animation(frames, series, f"{scenario.title}: share expressing by district",
                            folder / "animation.gif")
-    files = ["series.csv", "summary.json", "scenario.toml", *(["dashboard.png"] if plot else []),
+        _run_report(folder, scenario, record, metrics, plot, found is not None)
+    files = ["series.csv", "summary.json", "scenario.toml", "report.html", *(["dashboard.png"] if plot else []),
              *(["animation.gif"] if animate else []), *(["early_warning.csv"] if found else []),
              *(["early_warning.png"] if found and plot else [])]
     return RunOutput(Path(out), files, series, metrics, found)
+
+
+def _run_report(folder: Path, scenario: Scenario, record: dict, metrics: dict, plot: bool, warned: bool) -> None:
+    from ..experiments.metrics import HEADLINE
+    from .report_page import metric_rows, write_report
+
+    names = list(dict.fromkeys([*HEADLINE, *scenario.figure.headline, "collapsed_late", "collapse_step"]))
+    figures = [(folder / "dashboard.png", "the run's dashboard")] if plot else []
+    if plot and warned:
+        figures.append((folder / "early_warning.png", "early-warning indicators before the event"))
+    write_report(folder, kind="one run", scenario=scenario, record=record, figures=figures,
+                 notes=[f"seed {scenario.seed}"],
+                 metrics=(["metric", "value", "unit", "meaning"], metric_rows({n: [metrics[n]] for n in names}, names)))
 
 
 def _advance(model, steps: int, keep_maps: bool, progress: Callable[[], None] | None) -> list:
@@ -178,11 +193,35 @@ def compare(scenario: Scenario, replicates: int, out: Path, *, command: Sequence
         table = result.table()
         write_csv(folder / "table.csv", table)
         atomic_write_text(folder / "scenario.toml", scenario.to_toml())
-        write_json(folder / "summary.json", provenance(
-            command, scenario, started=started, variants=list(result.series), steps=scenario.steps,
-            replicates=replicates, spawn_keys=result.spawn_keys, variant_changes=scenario.variants))
+        record = provenance(command, scenario, started=started, variants=list(result.series), steps=scenario.steps,
+                            replicates=replicates, spawn_keys=result.spawn_keys, variant_changes=scenario.variants)
+        write_json(folder / "summary.json", record)
         if plot:
             from ..viz.figures import compare_figure, save_figure
             save_figure(compare_figure(result), folder / "compare.png")
             files.append("compare.png")
+        files.append(_compare_report(folder, scenario, record, result, table, plot))
     return CompareOutput(Path(out), files, result, table)
+
+
+def _compare_report(folder: Path, scenario: Scenario, record: dict, result, table: pd.DataFrame, plot: bool) -> str:
+    from ..experiments.metrics import HEADLINE
+    from ..experiments.robustness import judge
+    from .report_page import metric_rows, write_report
+
+    names = list(dict.fromkeys([*HEADLINE[:-1], *scenario.figure.headline, HEADLINE[-1], "collapsed_late"]))
+    rows = table.set_index("variant")
+    values = {n: [f"{rows.loc[v, n + '_mean']:.3f} ± {rows.loc[v, n + '_sd']:.3f}" for v in result.series]
+              for n in names}
+    claims = []
+    for claim in (scenario.phenomenon.claims if scenario.phenomenon else ()):
+        if claim.variant in result.series and (not isinstance(claim.than, str) or claim.than in result.series):
+            f = judge(claim, result).figures()
+            claims.append((claim.says, bool(f["holds"]),
+                           f"mean difference {f['mean']:+.3f} in the claimed direction against a margin of "
+                           f"{f['by']:g}; {f['holding']} of {f['seeds']} seeds go that way"))
+    return write_report(folder, kind="variants compared", scenario=scenario, record=record,
+                        figures=[(folder / "compare.png", "the variants over the same seeds")] if plot else [],
+                        notes=[f"{result.replicates} seeds per variant (mean ± standard deviation)"],
+                        metrics=(["metric", *result.series, "unit", "meaning"], metric_rows(values, names)),
+                        claims=claims)

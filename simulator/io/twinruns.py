@@ -9,8 +9,8 @@ over replicates ``0 .. R-1``, the same runs ``govsim compare`` makes (see
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -53,17 +53,20 @@ class EquilibriaOutput:
     rows: list[dict[str, Any]]  # the fixed points (without ``vary``)
     boundaries: list[dict[str, Any]]  # where a branch changes stability (with ``vary``)
     two_stable_states: list[float] | None = None  # range of coexisting stable states
+    reading: list[str] = field(default_factory=list)  # what the scan shows, in words
 
 
 def twin(scenario: Scenario, out: Path, *, command: Sequence[str], compare: int | None = None,
          plot: bool = True, large: bool = False, engine: str = "serial", workers: int | None = None,
-         scheduler: str | None = None) -> TwinOutput:
+         scheduler: str | None = None, delays: Mapping[str, float] | None = None) -> TwinOutput:
     """Solve the twin of ``scenario`` over its steps and write folder ``out``.
 
     ``twin.csv``, ``summary.json``, ``scenario.toml`` and, with ``plot``,
     ``twin.png``; with ``compare=R`` also ``agents_mean.csv`` and the mean
     absolute difference per series, over ``R`` agent runs (on ``engine``,
-    as ``compare`` runs them: the numbers do not depend on it).
+    as ``compare`` runs them: the numbers do not depend on it). ``delays`` are
+    real-valued delays for the twin alone, over the scenario's (the agent runs of
+    ``compare`` count whole steps, so the two cannot go together).
     """
     import numpy as np
 
@@ -71,7 +74,11 @@ def twin(scenario: Scenario, out: Path, *, command: Sequence[str], compare: int 
 
     if compare is not None and compare < 1:
         raise UsageError(f"--compare must be an integer >= 1, got {compare}")
-    model = make_twin(scenario.config)
+    if compare and delays:
+        given = ", ".join(f"{k}={v:g}" for k, v in delays.items())
+        raise UsageError(f"--compare runs the agent model, whose delays are whole steps; got {given} "
+                         "(real delays are for the twin alone)")
+    model = make_twin({**scenario.config, **(delays or {})})
     if compare and model.form != "loop":
         raise UsageError("--compare needs twin.form = 'loop': the delayed_feedback loop "
                          "has no agents to compare with")
@@ -100,9 +107,9 @@ def twin(scenario: Scenario, out: Path, *, command: Sequence[str], compare: int 
         if bands is not None:
             write_csv(folder / "agents_mean.csv", bands["mean"].reset_index())
             files.append("agents_mean.csv")
-        atomic_write_text(folder / "scenario.toml", scenario.to_toml())
-        write_json(folder / "summary.json", provenance(
-            command, scenario, started=started, steps=scenario.steps, form=model.form,
+        atomic_write_text(folder / "scenario.toml", _scenario_text(scenario, delays))
+        write_json(folder / "summary.json", _record(
+            command, scenario, delays, started=started, steps=scenario.steps, form=model.form,
             final={k: float(v) for k, v in frame.iloc[-1].items()}, **extra))
         if plot:
             from ..viz.figures import plain_text, save_figure
@@ -128,54 +135,78 @@ def _agent_runs(scenario: Scenario, replicates: int, engine: str, workers: int |
 
 
 def equilibria(scenario: Scenario, out: Path, *, command: Sequence[str], show: str,
-               vary: tuple[str, Sequence[float]] | None = None, plot: bool = True) -> EquilibriaOutput:
+               vary: tuple[str, Sequence[float]] | None = None, plot: bool = True,
+               delays: Mapping[str, float] | None = None) -> EquilibriaOutput:
     """Fixed points of the twin and their stability; with ``vary``, the branches over one parameter.
 
     Without ``vary``: ``equilibria.csv``. With ``vary=(key, values)``:
-    ``bifurcation.csv`` and, with ``plot``, ``bifurcation.png`` (``show`` the
+    ``bifurcation.csv``, what the scan shows (stability changes, the onset of
+    swings, folds, coexisting states, and the same in words) in
+    ``summary.json`` and, with ``plot``, ``bifurcation.png`` (``show`` the
     stock on its vertical axis). Both: ``summary.json`` and ``scenario.toml``.
+    ``delays`` are real-valued delays for the twin alone, over the scenario's.
     """
     import pandas as pd
 
-    from ..twin.equilibria import boundaries, fixed_points, scan
+    from ..twin.bifurcations import read
+    from ..twin.equilibria import fixed_points, follow
+    from ..twin.reading import sentences
     from ..twin.solve import make_twin
 
-    model = make_twin(scenario.config)
+    values = {**scenario.config, **(delays or {})}
+    model = make_twin(values)
     started = datetime.now(UTC)
     with RunDirectory(out) as run_dir:
         folder = run_dir.staging
+        atomic_write_text(folder / "scenario.toml", _scenario_text(scenario, delays))
         if vary is None:
             rows = [{"point": n, "kind": p.kind, "leading_real": p.leading.real,
                      "leading_imag": abs(p.leading.imag), "period": p.period,
                      **{k: float(p.state[i]) for k, i in model.index.items()}}
                     for n, p in enumerate(fixed_points(model))]
             write_csv(folder / "equilibria.csv", pd.DataFrame(rows))
-            atomic_write_text(folder / "scenario.toml", scenario.to_toml())
-            write_json(folder / "summary.json",
-                       provenance(command, scenario, started=started, fixed_points=rows))
+            write_json(folder / "summary.json", _record(
+                command, scenario, delays, started=started, fixed_points=rows))
             return EquilibriaOutput(Path(out), ["equilibria.csv", "summary.json", "scenario.toml"],
                                     rows, [])
         key, grid = vary
-        table = scan(scenario.config, key, list(grid))
-        found = boundaries(scenario.config, key, table)
-        coexist = _coexisting(table, key)
+        found = follow(values, key, list(grid))
+        table = found.to_frame()
+        findings = read(values, found, show)
+        reading = sentences(findings)
         write_csv(folder / "bifurcation.csv", table)
-        atomic_write_text(folder / "scenario.toml", scenario.to_toml())
-        write_json(folder / "summary.json", provenance(
-            command, scenario, started=started, vary={"key": key, "values": [float(g) for g in grid]},
-            boundaries=found, two_stable_states=coexist))
+        write_json(folder / "summary.json", _record(
+            command, scenario, delays, started=started,
+            vary={"key": key, "values": [float(g) for g in grid]},
+            boundaries=findings.boundaries(), **findings.to_dict(), reading=reading))
         files = ["bifurcation.csv", "summary.json", "scenario.toml"]
         if plot:
             from ..viz.figures import plain_text, save_figure
             from ..viz.twin import bifurcation_figure
-            save_figure(bifurcation_figure(table, key, show, plain_text(scenario.title), found),
-                        folder / "bifurcation.png")
+            changed = {**scenario.overrides, **(delays or {})}  # what --set changed, in the title
+            given = ", ".join(f"{k}={v:g}" if isinstance(v, float) else f"{k}={v}" for k, v in changed.items())
+            title = scenario.title + (f" ({given})" if given else "")
+            save_figure(bifurcation_figure(table, findings, plain_text(title)), folder / "bifurcation.png")
             files.append("bifurcation.png")
-    return EquilibriaOutput(Path(out), files, [], found, coexist)
+    coexist = list(findings.coexist) if findings.coexist else None
+    return EquilibriaOutput(Path(out), files, [], findings.boundaries(), coexist, reading)
 
 
-def _coexisting(table: pd.DataFrame, key: str) -> list[float] | None:
-    """The range of ``key`` over which two or more stable fixed points coexist."""
-    stable = table[table["stable"]].groupby(key).size()
-    both = stable[stable >= 2].index
-    return [float(both.min()), float(both.max())] if len(both) else None
+def _record(command: Sequence[str], scenario: Scenario, delays: Mapping[str, float] | None,
+            **extra: Any) -> dict[str, Any]:
+    """The provenance record, with the twin's real-valued delays among the parameters."""
+    if delays:
+        extra["real_delays"] = dict(delays)
+    record = provenance(command, scenario, **extra)
+    record["parameters"].update(delays or {})
+    return record
+
+
+def _scenario_text(scenario: Scenario, delays: Mapping[str, float] | None) -> str:
+    """``scenario.toml``; real-valued delays cannot stand in a scenario file (the agent
+    model counts whole steps), so a comment says how to give them again."""
+    if not delays:
+        return scenario.to_toml()
+    given = " ".join(f"--set {k}={v:g}" for k, v in delays.items())
+    return (f"# The twin ran with real-valued delays this file cannot hold (the agent model counts\n"
+            f"# whole steps): add {given} to reproduce it.\n" + scenario.to_toml())

@@ -9,5 +9,8 @@
 ``delays``           delays as chains of first-order stages
 ``delayed_feedback`` the smallest loop that oscillates, for the lesson on delay
 ``solve``            trajectories with ``solve_ivp``
-``equilibria``       fixed points, their stability, and scans of branches
+``fixedpoints``      fixed points and their stability (the Jacobian's eigenvalues)
+``equilibria``       scans: every branch of fixed points over one parameter
+``bifurcations``     what a scan shows: stability changes, swings, folds, hysteresis
+``reading``          the same in words
 """

@@ -1,307 +1,223 @@
-"""Equilibria of the twin: where the loop balances, and whether it stays there.
+"""Equilibria over a parameter: every branch of fixed points, followed across a scan.
 
-A fixed point is a state where every flow balances (all rates of change
-zero). It is found with ``scipy.optimize.root`` from several starts: the
-scenario's own starting state, where a run from it ends up, and a society
-already in open unrest. Its stability is read from the eigenvalues of the
-Jacobian (the linearised loop) at that point:
+A *scan* finds the fixed points (:mod:`.fixedpoints`) at every value of one
+parameter and joins them into branches: the bifurcation diagram, with its
+stable and unstable branches, where they swing, and where two stable states
+coexist (hysteresis). What those branches show, in words, is
+:mod:`.bifurcations`' job.
 
-* every eigenvalue with a negative real part: **stable**; if the leading one
-  is a complex pair, the loop returns to rest with damped swings
-  (**stable, oscillatory**);
-* a real eigenvalue above zero: **unstable** (a tipping point between two
-  basins);
-* a complex pair above zero: **unstable, oscillatory**: the loop overshoots
-  more on every swing until its bounds stop it (a Hopf bifurcation has
-  happened: delay has won over damping).
-
-Stocks that cannot move under the scenario's settings (a switched-off
-objective's reserve, the trust anchor) are left out, and so is the
-structure that self-configuring rebuilds on the slowest time scale
-(capacity, information sharing): the fixed points are those of the loop
-*for* the structure it has (a fast-slow split).
-
-A *scan* repeats this over a parameter, following each branch from the
-previous value (natural continuation), which gives the bifurcation diagram:
-stable and unstable branches, the onset of oscillation, and where two
-stable states coexist (hysteresis).
+Finding every branch is the hard part: a root finder only finds the point
+nearest its start. So every value's points seed its neighbours', up the grid
+and down it, round after round until no new point turns up (natural
+continuation in both directions: a branch is followed from either side to
+the fold where it ends); fresh starts at both ends, every :data:`EVERY`
+values and wherever nothing was found open branches that continuation cannot
+reach; and where two stable states coexist with nothing unstable between
+them, the point that divides their basins is looked for from mixtures of
+the two.
 """
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import optimize
 
-from .delayed_feedback import DelayedFeedbackTwin
-from .solve import TwinError, make_twin, simulate
+from .fixedpoints import FixedPoint, default_starts, fixed_points, jacobian, same_point, with_value
+from .solve import TwinError, make_twin
 
-__all__ = ["FixedPoint", "jacobian", "fixed_points", "scan", "boundaries", "with_value"]
+__all__ = ["FixedPoint", "Scan", "jacobian", "fixed_points", "follow", "scan", "boundaries",
+           "with_value"]
+
+#: Fresh starts every this many values, besides both ends and wherever nothing was found.
+EVERY = 25
+#: Rounds of continuation at most; each goes up the grid and down it (two or three suffice).
+ROUNDS = 6
+#: Flow evaluations for a start carried over from a neighbour: one next to its root needs
+#: about ten; a failed one is tried again with more, past a sharp turn of its branch.
+SHORT, LONG = 40, 150
+#: Points at neighbouring values are one branch when no share differs by more than this
+#: (a branch near its fold moves about 0.1 a step of 0.025; a jump between states, 0.3).
+LINK = 0.15
 
 
 @dataclass(frozen=True)
-class FixedPoint:
-    """One equilibrium of a twin, and the eigenvalues of its linearisation."""
+class Scan:
+    """The fixed points of a twin at every value of one parameter, joined into branches.
 
-    state: np.ndarray
-    eigenvalues: np.ndarray
-
-    @property
-    def leading(self) -> complex:
-        """The eigenvalue with the largest real part."""
-        return complex(self.eigenvalues[np.argmax(self.eigenvalues.real)])
-
-    @property
-    def stable(self) -> bool:
-        return self.leading.real < 0
-
-    @property
-    def oscillatory(self) -> bool:
-        return abs(self.leading.imag) > 1e-9
-
-    @property
-    def kind(self) -> str:
-        word = "stable" if self.stable else "unstable"
-        return word + (", oscillatory" if self.oscillatory else "")
-
-    @property
-    def period(self) -> float:
-        """Period, in steps, of the leading swing (inf when it does not swing)."""
-        return 2 * np.pi / abs(self.leading.imag) if self.oscillatory else float("inf")
-
-
-def jacobian(twin, x: np.ndarray) -> np.ndarray:
-    """Jacobian of the twin's flows at ``x``: the twin's own (exact for the pure
-    loop; for the governance loop, delay stages exact and the rest differenced)."""
-    return twin.solver_jacobian(0.0, x)
-
-
-#: The structure self-configuring rebuilds on its slowest time scale: the
-#: equilibria of the loop are those *for* a given structure (a fast-slow split).
-SLOW = ("capacity", "sharing")
-
-
-def _moving_stocks(twin) -> np.ndarray:
-    """The stocks a root finder may move: not a constant, not the slow structure."""
-    held = {twin.index[name] for name in (*twin.constant_stocks(), *SLOW)}
-    return np.array([j for j in range(twin.size) if j not in held])
-
-
-def _moving(J: np.ndarray, twin=None) -> np.ndarray:
-    """Indices of stocks that can move: a stock whose row is all zero is a
-    constant, and the slow structure is held where it is."""
-    moving = np.abs(J).sum(axis=1) > 0
-    if twin is not None and twin.form == "loop":
-        moving[[twin.index[name] for name in SLOW]] = False
-    return np.flatnonzero(moving)
-
-
-def _linearise(twin, x: np.ndarray) -> FixedPoint:
-    J = jacobian(twin, x)
-    keep = _moving(J, twin)
-    if twin.form == "loop":
-        keep = np.intersect1d(keep, _moving_stocks(twin))
-    return FixedPoint(state=x, eigenvalues=np.linalg.eigvals(J[np.ix_(keep, keep)]))
-
-
-def _starts(twin) -> list[np.ndarray]:
-    """The scenario's start, where a run from it settles, and open unrest."""
-    x0 = twin.initial()
-    starts = [x0]
-    if twin.form == "loop":
-        slow = [twin.index[name] for name in SLOW]
-        settled = simulate(twin, 300, rtol=1e-3, atol=1e-5).final
-        starts.append(settled)
-        unrest = settled.copy()
-        i = twin.index
-        unrest[i["trust"]] = max(0.0, settled[i["trust"]] - 0.4)
-        unrest[i["expression"]] = 0.6
-        unrest[i["need"]] = min(1.0, settled[i["need"]] + 0.3)
-        starts.append(unrest)
-        starts.append(0.5 * (settled + unrest))  # between the two: where a saddle would be
-        for start in starts:  # every start has the scenario's structure
-            start[slow] = x0[slow]
-    return starts
-
-
-def _admissible(twin, x: np.ndarray) -> bool:
-    """Shares and levels stay within [0, 1] (a little slack for the solver)."""
-    if twin.form != "loop":
-        return bool(np.all(np.isfinite(x)))
-    i = twin.index
-    bounded = [i[k] for k in ("need", "trust", "expression", "participation", "removed",
-                              "fatigue", "sharing", "alignment")]
-    return bool(np.all(np.isfinite(x)) and np.all(x[bounded] > -1e-6) and np.all(x[bounded] < 1 + 1e-6))
-
-
-def fixed_points(twin, starts: Sequence[np.ndarray] | None = None, tol: float = 1e-8,
-                 known: Sequence[FixedPoint] = (), effort: int | None = None) -> list[FixedPoint]:
-    """Every distinct fixed point reached from ``starts`` (default: :func:`_starts`).
-
-    A point already in ``known`` is returned as it is, not linearised again.
-    ``effort`` caps the flow evaluations per start (a start next to a root
-    needs about ten; one whose branch has ended would search for long).
+    ``points[i]`` are the points at ``grid[i]`` (quietest first for the
+    governance loop), ``branch[i][k]`` the branch of ``points[i][k]`` and
+    ``twins[i]`` the twin they belong to.
     """
-    found: list[FixedPoint] = []
-    if twin.form == "delayed_feedback":  # linear: the goal is its only fixed point
-        return [_linearise(twin, np.zeros(twin.size))]
-    starts = list(starts) if starts is not None else _starts(twin)
-    # stocks that cannot move (the trust anchor, a switched-off reserve) stay put
-    fresh = twin.initial()
-    moving = _moving_stocks(twin)
-    fixed = np.setdiff1d(np.arange(twin.size), moving)
-    for start in starts:
-        x = start.copy()
-        x[fixed] = fresh[fixed]  # constants and the structure: this scenario's own
 
-        def residual(part: np.ndarray, x: np.ndarray = x) -> np.ndarray:
-            x[moving] = part
-            return twin.rhs(0.0, x)[moving]
+    key: str
+    grid: list[float]
+    twins: list[Any]
+    points: list[list[FixedPoint]]
+    branch: list[list[int]]
 
-        def slope(part: np.ndarray, x: np.ndarray = x) -> np.ndarray:
-            x[moving] = part
-            return jacobian(twin, x)[np.ix_(moving, moving)]
-
-        options = {"maxfev": effort} if effort else {}
-        sol = optimize.root(residual, start[moving], jac=slope, method="hybr", tol=1e-12,
-                            options=options)
-        x[moving] = sol.x
-        if np.max(np.abs(twin.rhs(0.0, x)[moving])) > tol or not _admissible(twin, x):
-            continue
-        if any(np.max(np.abs(x - f.state)) < 1e-5 for f in found):
-            continue
-        same = [k for k in known if np.max(np.abs(x - k.state)) < 1e-5]
-        found.append(same[0] if same else _linearise(twin, x))
-    return found
+    def to_frame(self) -> pd.DataFrame:
+        """One row per fixed point: the value, its branch, kind, leading eigenvalue, least-damped
+        swing and every stock of the twin's core."""
+        rows: list[dict[str, Any]] = []
+        for value, twin, points, branch in zip(self.grid, self.twins, self.points, self.branch):
+            for j, (p, b) in enumerate(zip(points, branch)):
+                lead = p.leading
+                row = {self.key: value, "point": j, "branch": b, "kind": p.kind, "stable": p.stable,
+                       "oscillatory": p.oscillatory, "leading_real": lead.real,
+                       "leading_imag": abs(lead.imag), "period": p.period,
+                       "damping_ratio": p.damping_ratio, "swing_period": p.swing_period}
+                row.update({name: float(p.state[i]) for name, i in twin.index.items()})
+                if twin.form == "loop":  # the estimate Analyze acts on (the stock lags it)
+                    row["tension"] = float(twin.flows(p.state)["tension"])
+                rows.append(row)
+        return pd.DataFrame(rows)
 
 
-def with_value(values: Mapping[str, Any], key: str, value: float) -> dict[str, Any]:
-    """``values`` with ``key`` set to ``value``; the twin takes delays as real numbers."""
-    out = dict(values)
-    out[key] = round(value) if key == "twin.stages" else value
-    return out
+def follow(values: Mapping[str, Any], key: str, grid: Sequence[float]) -> Scan:
+    """Every branch of fixed points over ``key`` at each value in ``grid``."""
+    grid = [float(g) for g in grid]
+    twins = [make_twin(with_value(values, key, g)) for g in grid]
+    if twins[0].form == "delayed_feedback":  # linear: one point, the goal
+        points = [fixed_points(t) for t in twins]
+    else:
+        level = twins[0].index["expression"]
+        points = [sorted(p, key=lambda q: q.state[level]) for p in _continue(twins)]
+    if not any(points):
+        raise TwinError(f"no fixed point found for any value of {key}")
+    return Scan(key, grid, twins, points, _link(twins, points))
 
 
 def scan(values: Mapping[str, Any], key: str, grid: Sequence[float]) -> pd.DataFrame:
-    """Fixed points and their stability over ``key`` at each value in ``grid``.
+    """Fixed points and their stability over ``key``: :func:`follow` as a table.
 
-    Returns one row per fixed point: the value, every stock of the twin's
-    core, the kind, the leading eigenvalue and the period of its swing.
-    Branches are followed by natural continuation, each value starting from
-    the fixed points of the one before, once up the grid and once down it:
-    a branch that ends at a fold going one way is picked up from the other
-    end, which is what finds both arms of a hysteresis loop. Points are
-    numbered per value from the quietest (lowest expression) up.
+    One row per fixed point; ``point`` numbers the points at each value from
+    the quietest (lowest expression) up, ``branch`` joins them across values.
     """
-    grid = [float(g) for g in grid]
-    found: dict[float, list[FixedPoint]] = {g: [] for g in grid}
-    twins: dict[float, Any] = {}
-    for order in (grid, grid[::-1]):
-        _follow(values, key, order, found, twins)
-    _saddles(found, twins)
-    rows: list[dict[str, Any]] = []
-    for value in grid:
-        twin = twins[value]
-        points = found[value]
-        if twin.form == "loop":
-            points = sorted(points, key=lambda p: p.state[twin.index["expression"]])
-        for j, p in enumerate(points):
-            lead = p.leading
-            row = {key: value, "point": j, "kind": p.kind, "stable": p.stable,
-                   "oscillatory": p.oscillatory, "leading_real": lead.real,
-                   "leading_imag": abs(lead.imag), "period": p.period}
-            row.update({name: float(p.state[i]) for name, i in twin.index.items()})
-            if twin.form == "loop":  # the estimate Analyze acts on (the stock lags it)
-                row["tension"] = float(twin.flows(p.state)["tension"])
-            rows.append(row)
-    if not rows:
-        raise TwinError(f"no fixed point found for any value of {key}")
-    return pd.DataFrame(rows)
+    return follow(values, key, grid).to_frame()
 
 
-def _saddles(found, twins) -> None:
-    """Where two stable states coexist, look between them for the unstable one
-    that divides their basins (the middle branch of an S-shaped diagram): from
-    the saddle found at the neighbouring value, else from mixes of the two
-    states weighted towards the quieter one, where the divide usually lies."""
-    last, saddle = None, None
-    for value, points in found.items():
-        twin = twins[value]
-        stable = [p for p in points if p.stable]
-        if twin.form != "loop" or len(stable) < 2:
-            last, saddle = twin, None
-            continue
-        i = twin.index["expression"]
-        quiet, loud = sorted(stable, key=lambda p: p.state[i])[:2]
-        mixes = [w * quiet.state + (1 - w) * loud.state for w in (0.85, 0.6)]
-        tries = [[twin.embed(last, saddle)], mixes] if saddle is not None else [mixes]
-        saddle = None
-        for starts in tries:  # the neighbour's saddle first; the mixes only if that fails
-            for p in fixed_points(twin, starts, known=points, effort=100):
-                if not p.stable and not any(np.max(np.abs(p.state - q.state)) < 1e-5 for q in points):
-                    points.append(p)
-                    saddle = p.state
-            if saddle is not None:
-                break
-        last = twin
+def boundaries(values: Mapping[str, Any], key: str, table: pd.DataFrame | Scan) -> list[dict[str, Any]]:
+    """Values of ``key`` where a branch changes stability, refined with ``brentq``.
 
-
-def _follow(values, key, order, found, twins, every: int = 25) -> None:
-    """Continue every branch along ``order``, adding new points to ``found``."""
-    previous: list[np.ndarray] = []
-    last = first = base = None
-    for n, value in enumerate(order):
-        twin = twins.get(value) or make_twin(with_value(values, key, value))
-        twins[value] = twin
-        if isinstance(twin, DelayedFeedbackTwin):
-            if not found[value]:
-                found[value] = fixed_points(twin)
-            continue
-        if base is None or first is None:
-            base, first = _starts(twin), twin
-        # a branch followed from the last value is next to its root: a short search
-        points: list[FixedPoint] = fixed_points(twin, [twin.embed(last, x) for x in previous],
-                              known=found[value], effort=40) if previous and last is not None else []
-        if n % every == 0 or not (points or found[value]):  # look afresh now and then
-            points += fixed_points(twin, [twin.embed(first, x) for x in base],
-                                   known=[*found[value], *points], effort=150)
-            points = [p for j, p in enumerate(points)
-                      if not any(np.max(np.abs(p.state - q.state)) < 1e-5 for q in points[:j])]
-        for p in points:
-            if not any(np.max(np.abs(p.state - q.state)) < 1e-5 for q in found[value]):
-                found[value].append(p)
-        previous, last = [p.state for p in points], twin
-
-
-def boundaries(values: Mapping[str, Any], key: str, table: pd.DataFrame) -> list[dict[str, Any]]:
-    """Values of ``key`` where a branch changes stability, refined by bisection.
-
-    Looks along the first branch (``point == 0``) for a change of sign in the
-    leading eigenvalue's real part between neighbouring values of the scan,
-    then narrows it with ``scipy.optimize.brentq``.
+    ``table`` is a :class:`Scan` or the table :func:`scan` made (whose grid is
+    then followed again: refining needs the points' whole states).
     """
-    branch = table[table["point"] == 0].sort_values(key)
-    xs, re = branch[key].to_numpy(), branch["leading_real"].to_numpy()
-    found = []
-    for a, b, ra, rb in zip(xs[:-1], xs[1:], re[:-1], re[1:]):
-        if np.sign(ra) == np.sign(rb) or ra == 0:
-            continue
+    from .bifurcations import read
 
-        def leading_real(value: float) -> float:
-            twin = make_twin(with_value(values, key, value))
-            points = fixed_points(twin)
-            return min((p.leading.real for p in points), key=abs) if points else np.nan
+    found = table if isinstance(table, Scan) else follow(values, key, sorted(table[key].unique()))
+    return read(values, found).boundaries()
 
-        try:
-            where = optimize.brentq(leading_real, a, b, xtol=1e-6 * max(1.0, abs(a)))
-        except ValueError:  # the branch moved between the two values: keep the midpoint
-            where = 0.5 * (a + b)
-        found.append({"value": float(where), "from": "stable" if ra < 0 else "unstable",
-                      "to": "unstable" if ra < 0 else "stable",
-                      "oscillatory": bool(branch.loc[branch[key] == b, "oscillatory"].iloc[0]
-                                          or branch.loc[branch[key] == a, "oscillatory"].iloc[0])})
+
+# -- continuation -------------------------------------------------------------------------
+def _continue(twins: list[Any]) -> list[list[FixedPoint]]:
+    """The fixed points at every value, each value's seeding its neighbours' until none is new."""
+    n = len(twins)
+    found: list[list[FixedPoint]] = [[] for _ in twins]
+    base = default_starts(twins[0])  # a run settles once, at the first value
+    for i in sorted({0, n - 1, *range(0, n, EVERY)}):
+        _add(found[i], fixed_points(twins[i], [twins[i].embed(twins[0], x) for x in base],
+                                    known=found[i], effort=LONG))
+    tried: set[tuple[int, int, int]] = set()  # (from value, point there, to value)
+    searched: set[tuple[int, int]] = set()  # (value, its stable points) a divide was sought for
+    rescued: set[int] = set()
+    for _ in range(ROUNDS):
+        added = 0
+        for order in (range(n), range(n - 1, -1, -1)):
+            for j, i in itertools.pairwise(order):
+                added += _from_neighbour(twins, found, j, i, tried)
+        for i in range(n):
+            if not found[i] and i not in rescued:  # its own starts, run to rest at this value
+                rescued.add(i)
+                added += _add(found[i], fixed_points(twins[i], effort=LONG))
+        # once continuation has nothing new, a divide found at one value is followed to the rest
+        if not added and not _divides(twins, found, searched):
+            break
     return found
+
+
+def _add(points: list[FixedPoint], new: Sequence[FixedPoint]) -> int:
+    """Append the points of ``new`` not yet in ``points``; how many were."""
+    count = 0
+    for p in new:
+        if not any(same_point(p.state, q.state) for q in points):
+            points.append(p)
+            count += 1
+    return count
+
+
+def _from_neighbour(twins, found, j: int, i: int, tried: set[tuple[int, int, int]]) -> int:
+    """Continue every point at value ``j`` not yet carried to value ``i``."""
+    added = 0
+    shares = _shares(twins[i])
+    for k, p in enumerate(found[j]):
+        if (j, k, i) in tried:
+            continue
+        tried.add((j, k, i))
+        start = twins[i].embed(twins[j], p.state)
+        for effort in (SHORT, LONG):
+            got = fixed_points(twins[i], [start], known=found[i], effort=effort)
+            if got:
+                break
+        added += _add(found[i], got)
+        for q in got:  # the same branch, one step on: carrying it back would find p again
+            if np.max(np.abs(q.state[shares] - p.state[shares])) <= LINK:
+                m = next(m for m, r in enumerate(found[i]) if r is q)
+                tried.add((i, m, j))
+    return added
+
+
+def _divides(twins, found, searched: set[tuple[int, int]]) -> int:
+    """At the first value where two stable states coexist with nothing unstable between
+    them, look for the point that divides their basins (the middle of an S-shaped diagram)
+    from mixes of the two weighted towards the quieter one, where the divide usually lies;
+    on to the next such value only if none is found. Returns how many points were added."""
+    level = twins[0].index["expression"]
+    for i, points in enumerate(found):
+        stable = sorted((p for p in points if p.stable), key=lambda p: p.state[level])
+        if len(stable) < 2 or (i, len(stable)) in searched:
+            continue
+        searched.add((i, len(stable)))
+        low, high = stable[0].state[level], stable[-1].state[level]
+        if any(not p.stable and low < p.state[level] < high for p in points):
+            continue
+        mixes = [w * stable[0].state + (1 - w) * stable[-1].state for w in (0.85, 0.6)]
+        added = _add(points, fixed_points(twins[i], mixes, known=points, effort=100))
+        if added:
+            return added
+    return 0
+
+
+# -- branches -----------------------------------------------------------------------------
+def _shares(twin) -> list[int]:
+    """The stocks two points of one branch are compared by: shares, in [0, 1]."""
+    if twin.form != "loop":
+        return list(twin.index.values())
+    return [twin.index[k] for k in ("need", "trust", "expression", "participation")]
+
+
+def _link(twins: list[Any], points: list[list[FixedPoint]]) -> list[list[int]]:
+    """A branch number for every point: points at neighbouring values are joined
+    closest pair first, when no share differs by more than :data:`LINK`."""
+    ids: list[list[int]] = []
+    count = 0
+    for i, here in enumerate(points):
+        mine = [-1] * len(here)
+        if i:
+            shares = _shares(twins[i])
+            pairs = sorted((float(np.max(np.abs(a.state[shares] - b.state[shares]))), ka, kb)
+                           for ka, a in enumerate(points[i - 1]) for kb, b in enumerate(here))
+            taken: set[int] = set()
+            for gap, ka, kb in pairs:
+                if gap <= LINK and ka not in taken and mine[kb] < 0:
+                    taken.add(ka)
+                    mine[kb] = ids[i - 1][ka]
+        for kb in range(len(here)):
+            if mine[kb] < 0:
+                mine[kb], count = count, count + 1
+        ids.append(mine)
+    return ids

@@ -1,28 +1,27 @@
-"""Plotting: the dashboard figure of one run, drawn for a projector.
+"""A run's dashboard and a comparison of variants, drawn for a projector.
 
-This is the only module that imports matplotlib. It builds figures with the
-object-oriented API (:class:`matplotlib.figure.Figure` on an Agg canvas), so
-it selects no backend, keeps no global ``pyplot`` state and is safe in worker
-processes and tests. Functions that draw return the figure; only
-:func:`save_figure` writes a file.
-
-The dashboard has six panels, read top left to bottom right::
+What each figure shows is declared by the scenario (``[figure]``, read by
+:mod:`simulator.panels`); without a declaration a run gets the six standard
+panels, lettered as docs/teaching.md reads them::
 
     (a) what is felt vs what is seen   (b) the society
     (c) lever allocation               (d) faults arise and are repaired
     (e) participation and removal      (f) slow loops and the apparatus
 
-Colours are the Okabe-Ito palette, which stays distinct under the common
-forms of colour blindness; each line also carries a label in a legend.
-Every plotted artist has its series name as ``gid``, so a reader (or a
-test) can find the ``trust`` line by name.
+Rules every figure keeps: the title carries the scenario's question and every
+changed parameter; a panel holds series of one unit on one axis (no second
+axis to suggest false magnitudes); a series that is zero throughout is left
+out, and a panel left with nothing, or with nothing that moves, is dropped; shocks and scheduled falls are
+marked where they happen; a comparison draws a band only over enough seeds,
+and says how many. Figures are built with the object-oriented API on an Agg
+canvas (no pyplot state, safe in workers and tests); every plotted artist has
+its series name as ``gid``, so a reader or a test can find it by name.
 """
 
 from __future__ import annotations
 
-import os
-from collections.abc import Sequence
-from pathlib import Path
+import textwrap
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -30,175 +29,239 @@ from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from ..io.files import atomic_write
-
-__all__ = ["COMPARE_PANELS", "DASHBOARD_COLUMNS", "OKABE_ITO", "compare_figure",
-           "dashboard_figure", "early_warning_figure", "plain_text", "save_figure", "close_figure"]
-
-#: The Okabe-Ito colour-blind-safe palette, by name.
-OKABE_ITO: dict[str, str] = {
-    "black": "#000000",
-    "orange": "#E69F00",
-    "sky_blue": "#56B4E9",
-    "bluish_green": "#009E73",
-    "yellow": "#F0E442",
-    "blue": "#0072B2",
-    "vermillion": "#D55E00",
-    "reddish_purple": "#CC79A7",
-}
-
-FIGSIZE = (15.0, 11.0)
-DPI = 110
-TITLE_SIZE = 18
-PANEL_TITLE_SIZE = 16
-LABEL_SIZE = 14
-TICK_SIZE = 13
-LEGEND_SIZE = 12
-LINE_WIDTH = 2.4
-
-#: The series the dashboard draws (all of them are in :data:`simulator.SERIES`).
-DASHBOARD_COLUMNS: tuple[str, ...] = (
-    "step", "latent", "expression", "observed_expression", "observability_gap",
-    "need", "trust", "grievance", "accommodate", "constrain", "incentivise", "mobilise",
-    "faults", "repairs", "crisis", "shock", "participation", "removed",
-    "alignment", "centralisation", "soft_share", "sharing", "capacity",
+from ..panels import DEFAULT_COMPARE, STANDARD, Panel, events
+from ..parameters import PARAMETERS
+from ..series import SERIES_INFO, UNITS
+from .look import (
+    DPI,
+    FIGSIZE,
+    LABEL_SIZE,
+    LEGEND_SIZE,
+    LINE_WIDTH,
+    OKABE_ITO,
+    PANEL_TITLE_SIZE,
+    TICK_SIZE,
+    TITLE_SIZE,
+    close_figure,
+    finish_panel,
+    make_room_for_legends,
+    plain_text,
+    save_figure,
+    style,
 )
 
+__all__ = ["COMPARE_PANELS", "DASHBOARD_COLUMNS", "OKABE_ITO", "MIN_BAND_SEEDS", "compare_figure",
+           "dashboard_figure", "early_warning_figure", "figure_title", "plain_text", "save_figure",
+           "close_figure", "DPI", "FIGSIZE", "LABEL_SIZE", "LEGEND_SIZE", "LINE_WIDTH", "PANEL_TITLE_SIZE",
+           "TICK_SIZE", "TITLE_SIZE"]
+
 _C = OKABE_ITO
+#: The series the standard dashboard can draw (all of them are in :data:`simulator.SERIES`).
+DASHBOARD_COLUMNS: tuple[str, ...] = ("step", *dict.fromkeys(
+    [c for p in STANDARD.values() for c in p.series] + ["crisis", "shock"]))
+#: The series ``compare_figure`` shows by default, with their panel titles.
+COMPARE_PANELS: dict[str, str] = {c: SERIES_INFO[c].label for c in DEFAULT_COMPARE}
+#: Fewer seeds than this give a mean line but no 10-90 % band (two or three seeds make no percentile).
+MIN_BAND_SEEDS = 5
+#: How a reference line is named on a figure.
+REFERENCE_WORDS = {"society.collapse_level": "collapse line", "analyze.setpoint": "set-point",
+                   "analyze.fault_level": "fault level"}
+VARIANT_COLOURS = ("blue", "vermillion", "bluish_green", "orange", "reddish_purple", "sky_blue", "black", "yellow")
 
 
-def plain_text(text: str) -> str:
-    """``text`` with every ``$`` escaped, so matplotlib draws it as it is.
+def figure_title(title: str, scenario=None, detail: str = "") -> str:
+    """The title lines: the scenario's title and ``detail``, its question, and what was changed."""
+    lines = [plain_text(f"{title}: {detail}" if detail else title)]
+    if scenario is not None:
+        if scenario.question:
+            lines += textwrap.wrap(plain_text(scenario.question), 90)
+        if scenario.overrides:
+            changed = ", ".join(f"{k}={v:g}" if isinstance(v, float) else f"{k}={v}"
+                                for k, v in scenario.overrides.items())
+            lines += textwrap.wrap(plain_text(f"changed: {changed}"), 90)
+    return "\n".join(lines)
 
-    Titles and variant names come from scenario files; an unescaped ``$``
-    would make matplotlib read the text as mathtext, and fail to draw
-    ``$\\frac{`` at all.
-    """
-    return str(text).replace("$", r"\$")
+
+def _shows_something(values: np.ndarray) -> bool:
+    return bool(np.any(np.nan_to_num(values) != 0))
 
 
-def dashboard_figure(series: pd.DataFrame, title: str, subtitle: str = "") -> Figure:
-    """Draw the six-panel dashboard of one run.
+def _drawable(panel: Panel, s: pd.DataFrame) -> list[str]:
+    """The series of ``panel`` worth drawing: present and not zero throughout; none if nothing moves."""
+    drawn = [c for c in panel.series if c in s.columns and _shows_something(s[c].to_numpy(dtype=float))]
+    if panel.stacked and not [c for c in drawn if c != "capacity"]:
+        return []  # capacity alone, nothing delivered: the loop is off
+    if len(s) > 1 and all(np.ptp(s[c].to_numpy(dtype=float)) == 0 for c in drawn):
+        return []  # flat lines only (slow loops switched off, say): a panel that shows nothing happening
+    return drawn
+
+
+def _reference(ax: Axes, key: str, config) -> None:
+    value = config[key] if config is not None else PARAMETERS[key].default
+    ax.axhline(value, color="0.35", linestyle=(0, (6, 3)), linewidth=1.6, zorder=1, gid=f"reference:{key}",
+               label=f"{REFERENCE_WORDS.get(key, key)} ({value:g})")
+
+
+def _mark_events(ax: Axes, step: np.ndarray, s: pd.DataFrame | None, config, legend: bool) -> None:
+    """Shocks as dotted verticals; scheduled falls as a shaded stretch (or a line if sudden)."""
+    if s is not None and "shock" in s.columns:
+        for i, x in enumerate(step[s["shock"].to_numpy() == 1]):
+            ax.axvline(x, color=_C["black"], linestyle=":", linewidth=1.6, gid="shock", zorder=1,
+                       label="shock" if legend and i == 0 else None)
+    for first, last, words in (events(config) if config is not None else []):
+        if last > first:
+            ax.axvspan(first, last, color=_C["sky_blue"], alpha=0.12, linewidth=0, gid="event", zorder=0,
+                       label=words if legend else None)
+        else:
+            ax.axvline(first, color=_C["sky_blue"], linestyle="-", linewidth=2.2, gid="event", zorder=1,
+                       label=words if legend else None)
+
+
+def _runs(step: np.ndarray, flags: np.ndarray) -> list[tuple[float, float]]:
+    """The first and last step of each run of consecutive 1s in ``flags``."""
+    on = np.asarray(flags) == 1
+    edges = np.diff(np.concatenate(([False], on, [False])).astype(int))
+    starts, stops = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1) - 1
+    return [(float(step[a]), float(step[b])) for a, b in zip(starts, stops)]
+
+
+def _draw_panel(ax: Axes, panel: Panel, drawn: list[str], step: np.ndarray, s: pd.DataFrame, config) -> None:
+    if panel.stacked:
+        parts = [c for c in drawn if c != "capacity"]
+        areas = ax.stackplot(step, *[s[c].to_numpy(dtype=float) for c in parts],
+                             labels=[SERIES_INFO[c].label for c in parts],
+                             colors=[style(c)[0] for c in parts], alpha=0.85, linewidth=0.5)
+        for area, name in zip(areas, parts):
+            area.set_gid(name)
+    for i, c in enumerate(drawn):
+        if panel.stacked and c != "capacity":
+            continue
+        colour, dash, width, order = style(c, i)
+        ax.plot(step, s[c].to_numpy(dtype=float), color=colour, linestyle=dash, linewidth=width, zorder=order,
+                label=SERIES_INFO[c].label + (" available" if panel.stacked else ""), gid=c)
+    if "faults" in drawn and "crisis" in s.columns:
+        for i, (a, b) in enumerate(_runs(step, s["crisis"].to_numpy())):
+            ax.axvspan(a - 0.5, b + 0.5, color=_C["yellow"], alpha=0.55, linewidth=0, gid="crisis", zorder=0,
+                       label="crisis declared by Analyze" if i == 0 else None)
+    for key in panel.references:
+        _reference(ax, key, config)
+    if panel.unit in ("districts", "capacity"):  # after every artist: a fixed limit stops autoscaling
+        ax.set_ylim(0, ax.get_ylim()[1])
+
+
+def dashboard_figure(series: pd.DataFrame, title: str, subtitle: str = "", *, scenario=None) -> Figure:
+    """Draw the dashboard of one run: the scenario's panels, or the six standard ones.
 
     Parameters
     ----------
     series : pandas.DataFrame
-        A run's recorded series, one row per step (``model.series()``); it
-        must hold every column in :data:`DASHBOARD_COLUMNS`.
+        A run's recorded series, one row per step (``model.series()``).
     title : str
         The figure's title, e.g. the scenario's title.
     subtitle : str, optional
-        A second, smaller line under the title, e.g. ``"seed 1"``.
-
-    Returns
-    -------
-    matplotlib.figure.Figure
-        The figure, attached to an Agg canvas and not yet saved.
+        What distinguishes this run, e.g. ``"seed 1"``; it follows the title.
+    scenario : simulator.scenario.Scenario, optional
+        The run's scenario: its ``[figure]`` panels, its question and changed
+        parameters in the title, its reference lines and scheduled events.
 
     Raises
     ------
     ValueError
-        If ``series`` lacks any column the dashboard draws.
+        If ``series`` lacks a column the figure draws.
     """
-    missing = [c for c in DASHBOARD_COLUMNS if c not in series.columns]
-    if missing:
-        raise ValueError(f"series lacks the columns {missing}; pass model.series()")
-    fig = Figure(figsize=FIGSIZE, layout="constrained")
-    FigureCanvasAgg(fig)
-    title, subtitle = plain_text(title), plain_text(subtitle)
-    fig.suptitle(f"{title}\n{subtitle}" if subtitle else title, fontsize=TITLE_SIZE,
-                 fontweight="bold")
-    axes = fig.subplots(3, 2, sharex=True)
+    spec_panels = scenario.figure.panels if scenario is not None else tuple(STANDARD.values())
+    config = scenario.config if scenario is not None else None
+    missing = sorted({c for p in spec_panels for c in p.series} - set(series.columns) - {"step"})
+    if missing or "step" not in series.columns:
+        raise ValueError(f"series lacks the columns {missing or ['step']}; pass model.series()")
     step = series["step"].to_numpy()
-    panels = [
-        _felt_and_seen(axes[0, 0], step, series),
-        _society(axes[0, 1], step, series),
-        _levers(axes[1, 0], step, series),
-        _faults(axes[1, 1], step, series),
-        _participation(axes[2, 0], step, series),
-        _slow_loops(axes[2, 1], step, series),
-    ]
-    for ax in axes[-1]:
-        ax.set_xlabel("time (steps)", fontsize=LABEL_SIZE)
+    shown = [(p, d) for p in spec_panels if (d := _drawable(p, series))]
+    columns = 2 if len(shown) > 1 else 1
+    rows = max(1, -(-len(shown) // columns))
+    fig = Figure(figsize=(FIGSIZE[0], min(FIGSIZE[1], 2.0 + 3.0 * rows)), layout="constrained")
+    FigureCanvasAgg(fig)
+    fig.suptitle(figure_title(title, scenario, subtitle), fontsize=TITLE_SIZE, fontweight="bold")
+    axes = fig.subplots(rows, columns, sharex=True, squeeze=False).ravel()
+    for i, (ax, (panel, drawn)) in enumerate(zip(axes, shown)):
+        _draw_panel(ax, panel, drawn, step, series, config)
+        _mark_events(ax, step, series, config, legend=i == 0)  # named once, in the first panel
+        finish_panel(ax, f"({panel.letter}) {panel.title}", UNITS[panel.unit], ncol=2)
+    for ax in axes[len(shown):]:
+        ax.set_visible(False)
+    for i in range(len(shown)):
+        if i + columns >= len(shown):  # nothing drawn below it: it carries the time axis
+            axes[i].tick_params(labelbottom=True)
+            axes[i].set_xlabel("time (steps)", fontsize=LABEL_SIZE)
     if len(step) > 1:
-        axes[0, 0].set_xlim(step.min(), step.max())  # shared by every panel
-    _make_room_for_legends(fig, panels)
+        axes[0].set_xlim(step.min(), step.max())  # shared by every panel
+    make_room_for_legends(fig, list(axes[:len(shown)]))
     return fig
 
 
-def save_figure(fig: Figure, path: str | os.PathLike[str], metadata: dict[str, str] | None = None) -> None:
-    """Write ``fig`` to ``path`` atomically, then close it.
-
-    The image is rendered into a temporary file in the same directory and
-    renamed into place, so ``path`` is either absent or complete.
-
-    Parameters
-    ----------
-    fig : matplotlib.figure.Figure
-        The figure to write (e.g. from :func:`dashboard_figure`).
-    path : str or path-like
-        Where to write; the suffix chooses the format (``.png`` by default).
-    metadata : dict, optional
-        Text kept in the file (for a PNG, its text chunks), e.g. what made it.
-    """
-    path = Path(path)
-    fmt = path.suffix.lstrip(".").lower() or "png"
-    if not isinstance(fig.canvas, FigureCanvasAgg):
-        FigureCanvasAgg(fig)
-    try:
-        atomic_write(path, lambda tmp: fig.savefig(tmp, format=fmt, dpi=DPI, metadata=metadata))
-    finally:
-        close_figure(fig)
-
-
-#: The series ``compare_figure`` shows by default, with their panel titles.
-COMPARE_PANELS: dict[str, str] = {
-    "expression": "Expressing (true share)",
-    "latent": "Would express (latent share)",
-    "observed_expression": "Expressing, as the loop sees it",
-    "trust": "Trust",
-    "need": "Need",
-    "cost": "Capacity spent per district",
-}
-VARIANT_COLOURS = ("blue", "vermillion", "bluish_green", "orange", "reddish_purple",
-                    "sky_blue", "black", "yellow")
+def _variant_config(comparison, variant: str):
+    sc = comparison.scenario
+    return sc.with_variant(variant).config if variant in sc.variants else sc.config
 
 
 def compare_figure(comparison, panels: dict[str, str] | None = None) -> Figure:
-    """Variants side by side: the mean of each series across seeds and a 10-90 % band.
+    """Variants side by side: the mean of each series across seeds, and a 10-90 % band over enough seeds.
 
     Parameters
     ----------
     comparison : simulator.experiments.compare.Comparison
         The runs of every variant over the same seeds.
     panels : dict, optional
-        Series to show and their panel titles (default :data:`COMPARE_PANELS`).
+        Series to show and their panel titles (default: the scenario's
+        ``figure.compare``, titled by each series' label).
     """
-    panels = panels or COMPARE_PANELS
+    sc = comparison.scenario
+    panels = panels or {c: SERIES_INFO[c].label for c in sc.figure.compare}
+    seeds = comparison.replicates
+    banded = seeds >= MIN_BAND_SEEDS
     fig = Figure(figsize=FIGSIZE, layout="constrained")
     FigureCanvasAgg(fig)
-    sc = comparison.scenario
-    fig.suptitle(f"{plain_text(sc.title)}: variants over {len(comparison.seeds)} seeds "
-                 "(line: mean; band: 10th to 90th percentile)",
-                 fontsize=TITLE_SIZE, fontweight="bold")
+    how = (f"mean of {seeds} seeds, band 10th-90th percentile" if banded
+           else f"mean of {seeds} seeds (a band needs {MIN_BAND_SEEDS} or more)")
+    fig.suptitle(figure_title(sc.title, sc, f"variants compared, {how}"), fontsize=TITLE_SIZE, fontweight="bold")
     rows = (len(panels) + 1) // 2
     axes = fig.subplots(rows, 2, sharex=True, squeeze=False).ravel()
-    for ax, (column, title) in zip(axes, panels.items()):
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    for k, (ax, (column, title)) in enumerate(zip(axes, panels.items())):
         for i, variant in enumerate(comparison.series):
             colour = _C[VARIANT_COLOURS[i % len(VARIANT_COLOURS)]]
             band = comparison.band(variant, column)
-            ax.fill_between(band["step"], band["low"], band["high"], color=colour, alpha=0.2,
-                            linewidth=0, gid=f"{variant}:{column}:band")
-            ax.plot(band["step"], band["mean"], color=colour, linewidth=LINE_WIDTH,
-                    label=plain_text(variant), gid=f"{variant}:{column}")
-        ax.set_title(title, fontsize=PANEL_TITLE_SIZE, fontweight="bold", loc="left")
+            if banded:
+                ax.fill_between(band["step"], band["low"], band["high"], color=colour, alpha=0.2, linewidth=0,
+                                gid=f"{variant}:{column}:band")
+            what = sc.descriptions.get(variant, "") or ("as the scenario file sets it" if variant == "base" else "")
+            ax.plot(band["step"], band["mean"], color=colour, linewidth=LINE_WIDTH, zorder=2,
+                    label=textwrap.shorten(plain_text(f"{variant}: {what}" if what else variant), 70),
+                    gid=f"{variant}:{column}")
+        first = comparison.series[next(iter(comparison.series))][0]
+        step = first["step"].to_numpy()
+        _mark_events(ax, step, first, None, legend=k == 0)
+        for i, variant in enumerate(comparison.series):
+            for a, b, words in events(_variant_config(comparison, variant)):
+                colour = _C[VARIANT_COLOURS[i % len(VARIANT_COLOURS)]]
+                ax.axvspan(a, max(a + 0.5, b), color=colour, alpha=0.12, linewidth=0, gid="event", zorder=0,
+                           label=f"{variant}: {words}" if k == 0 else None)
+        if column in ("expression", "observed_expression"):
+            _reference(ax, "society.collapse_level", sc.config)
+        ax.set_title(f"({letters[k]}) {plain_text(title[:1].upper() + title[1:])}", fontsize=PANEL_TITLE_SIZE, fontweight="bold",
+                     loc="left")
+        ax.set_ylabel(UNITS[SERIES_INFO[column].unit] if column in SERIES_INFO else column, fontsize=LABEL_SIZE)
         ax.tick_params(labelsize=TICK_SIZE)
         ax.grid(True, color="0.85", linewidth=0.8)
     for ax in axes[len(panels):]:
         ax.set_visible(False)
     for ax in axes[-2:]:
         ax.set_xlabel("time (steps)", fontsize=LABEL_SIZE)
-    axes[0].legend(fontsize=LEGEND_SIZE, loc="best", framealpha=0.9)
+    legend: dict[str, Any] = {}
+    for ax in axes[:len(panels)]:
+        for handle, label in zip(*ax.get_legend_handles_labels()):
+            legend.setdefault(label, handle)
+    fig.legend(list(legend.values()), list(legend), loc="outside lower center", ncol=2, fontsize=LEGEND_SIZE,
+               framealpha=0.9)
     return fig
 
 
@@ -267,140 +330,3 @@ def early_warning_figure(series: pd.DataFrame, warning, title: str, subtitle: st
     return fig
 
 
-# -- the panels -----------------------------------------------------------------------------
-
-def _felt_and_seen(ax: Axes, step: np.ndarray, s: pd.DataFrame) -> list[Axes]:
-    _line(ax, step, s, "latent", "would express (latent)", _C["orange"])
-    _line(ax, step, s, "expression", "expressing (true)", _C["vermillion"])
-    _line(ax, step, s, "observed_expression", "expressing, as seen", _C["blue"])
-    _line(ax, step, s, "observability_gap", "not seen: latent minus seen", _C["black"],
-          linestyle="--")
-    _finish(ax, "What is felt vs what is seen", "share of agents", ncol=2)
-    return [ax]
-
-
-def _society(ax: Axes, step: np.ndarray, s: pd.DataFrame) -> list[Axes]:
-    _line(ax, step, s, "need", "need", _C["reddish_purple"])
-    _line(ax, step, s, "trust", "trust", _C["blue"])
-    _line(ax, step, s, "grievance", "grievance", _C["vermillion"])
-    _finish(ax, "The society", "mean level (0 to 1)", ncol=3)
-    return [ax]
-
-
-def _levers(ax: Axes, step: np.ndarray, s: pd.DataFrame) -> list[Axes]:
-    names = ("accommodate", "constrain", "incentivise", "mobilise")
-    labels = ("accommodate", "constrain", "incentivise", "mobilise")
-    colours = (_C["bluish_green"], _C["vermillion"], _C["sky_blue"], _C["reddish_purple"])
-    layers = [s[n].to_numpy(dtype=float) for n in names]
-    areas = ax.stackplot(step, *layers, labels=labels, colors=colours, alpha=0.85, linewidth=0.5)
-    for area, name in zip(areas, names):
-        area.set_gid(name)
-    ax.set_ylim(bottom=0)
-    _finish(ax, "Lever allocation", "capacity delivered per district", ncol=4)
-    return [ax]
-
-
-def _faults(ax: Axes, step: np.ndarray, s: pd.DataFrame) -> list[Axes]:
-    _line(ax, step, s, "faults", "districts flagged as faults", _C["vermillion"])
-    _line(ax, step, s, "repairs", "districts repaired this step", _C["bluish_green"])
-    for i, (start, stop) in enumerate(_runs(step, s["crisis"].to_numpy())):
-        ax.axvspan(start - 0.5, stop + 0.5, color=_C["yellow"], alpha=0.55, linewidth=0,
-                   gid="crisis", label="crisis declared" if i == 0 else None, zorder=0)
-    for i, x in enumerate(step[s["shock"].to_numpy() == 1]):
-        ax.axvline(x, color=_C["black"], linestyle=":", linewidth=1.8,
-                   gid="shock", label="shock" if i == 0 else None)
-    ax.set_ylim(bottom=0)
-    _finish(ax, "Faults arise and are repaired", "number of districts", ncol=2)
-    return [ax]
-
-
-def _participation(ax: Axes, step: np.ndarray, s: pd.DataFrame) -> list[Axes]:
-    _line(ax, step, s, "participation", "using the loop's services", _C["blue"])
-    ax.set_ylim(bottom=0, top=max(0.05, 1.3 * float(s["participation"].max())))
-    right = ax.twinx()
-    _line(right, step, s, "removed", "temporarily removed (right axis)", _C["vermillion"],
-          linestyle="-.")
-    right.set_ylim(bottom=0)
-    _right_axis(right, "share removed", _C["vermillion"])
-    _finish(ax, "Participation and removal", "share of agents", twin=right, ncol=1)
-    return [ax, right]
-
-
-def _slow_loops(ax: Axes, step: np.ndarray, s: pd.DataFrame) -> list[Axes]:
-    _line(ax, step, s, "alignment", "agencies' alignment", _C["black"])
-    _line(ax, step, s, "centralisation", "centralisation", _C["reddish_purple"])
-    _line(ax, step, s, "soft_share", "accommodation share", _C["bluish_green"])
-    _line(ax, step, s, "sharing", "information sharing", _C["sky_blue"], linestyle="--")
-    ax.set_ylim(-0.02, 1.05)
-    right = ax.twinx()
-    _line(right, step, s, "capacity", "capacity (right axis)", _C["orange"], linestyle="-.")
-    right.set_ylim(bottom=0, top=max(1e-9, 1.25 * float(s["capacity"].max())))
-    _right_axis(right, "capacity per district", _C["orange"])
-    _finish(ax, "Slow loops and the apparatus", "level or share (0 to 1)", twin=right, ncol=2)
-    return [ax, right]
-
-
-# -- helpers --------------------------------------------------------------------------------
-
-def _line(ax: Axes, step: np.ndarray, s: pd.DataFrame, column: str, label: str, colour: str,
-          linestyle: str = "-") -> None:
-    """Plot one series, named by ``gid`` so it can be found again."""
-    ax.plot(step, s[column].to_numpy(dtype=float), color=colour, linestyle=linestyle,
-            linewidth=LINE_WIDTH, label=label, gid=column)
-
-
-def _finish(ax: Axes, title: str, ylabel: str, ncol: int, twin: Axes | None = None) -> None:
-    """Title, y label, ticks, grid and one legend (covering a twin axis too)."""
-    ax.set_title(title, fontsize=PANEL_TITLE_SIZE, fontweight="bold", loc="left")
-    ax.set_ylabel(ylabel, fontsize=LABEL_SIZE)
-    ax.tick_params(labelsize=TICK_SIZE)
-    ax.grid(True, color="0.85", linewidth=0.8)
-    ax.set_axisbelow(True)
-    handles, labels = ax.get_legend_handles_labels()
-    if twin is not None:
-        more_handles, more_labels = twin.get_legend_handles_labels()
-        handles, labels = handles + more_handles, labels + more_labels
-        ax.set_zorder(twin.get_zorder() + 1)  # the legend above the twin's lines
-        ax.patch.set_visible(False)
-    ax.legend(handles, labels, fontsize=LEGEND_SIZE, loc="upper left", ncol=ncol,
-              framealpha=0.9, columnspacing=1.2, handlelength=2.2)
-
-
-def _make_room_for_legends(fig: Figure, panels: Sequence[Sequence[Axes]]) -> None:
-    """Raise each panel's top so its legend sits above the data, not on it.
-
-    The figure is laid out once to measure each legend; every axes of a
-    panel (a twin too) then gets that much headroom, and keeps tick labels
-    only over the range its data used, so a share never shows "1.2".
-    """
-    fig.canvas.draw()
-    for group in panels:
-        main = group[0]
-        legend = main.get_legend()
-        if legend is None:  # nothing drawn in this panel: no headroom needed
-            continue
-        share = legend.get_window_extent().height / main.get_window_extent().height
-        share = min(0.6, share + 0.03)
-        for ax in group:
-            low, high = ax.get_ylim()
-            ax.set_ylim(low, low + (high - low) / (1.0 - share))
-            ticks = [y for y in ax.get_yticks() if low - 1e-9 <= y <= high + 1e-9]
-            ax.set_yticks(ticks)
-
-
-def _right_axis(ax: Axes, label: str, colour: str) -> None:
-    ax.set_ylabel(label, fontsize=LABEL_SIZE, color=colour)
-    ax.tick_params(axis="y", labelsize=TICK_SIZE, colors=colour)
-
-
-def _runs(step: np.ndarray, flags: np.ndarray) -> Sequence[tuple[float, float]]:
-    """The first and last step of each run of consecutive 1s in ``flags``."""
-    on = np.asarray(flags) == 1
-    edges = np.diff(np.concatenate(([False], on, [False])).astype(int))
-    starts, stops = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1) - 1
-    return [(float(step[a]), float(step[b])) for a, b in zip(starts, stops)]
-
-
-def close_figure(fig: Figure) -> None:
-    """Release a figure's drawing memory (no pyplot, so nothing global to forget)."""
-    fig.clear()

@@ -1,7 +1,15 @@
 """Figures of many runs: a sweep's metrics over its design, and Sobol' indices.
 
-Drawn in the house style of :mod:`.plotting` (sizes for a projector, the
-Okabe-Ito palette); only plotting modules import matplotlib.
+Which figure a sweep gets depends on its design (:class:`simulator.experiments.design.Design`):
+
+* a full factorial over one or two parameters: lines or heatmaps
+  (:mod:`.sweep_grid`), ticks at the sampled values;
+* a sampled design (Latin hypercube, Sobol', Halton), or a grid of three or
+  more parameters: partial-dependence panels (:mod:`.sweep_sampled`).
+
+Labels, units, colour maps and which way is worse come from the metric and
+parameter declarations (:mod:`.sweep_labels`). Drawn in the house style of
+:mod:`.figures`; only plotting modules import matplotlib.
 """
 
 from __future__ import annotations
@@ -10,95 +18,67 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
-from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from .figures import (
-    FIGSIZE,
-    LABEL_SIZE,
-    LEGEND_SIZE,
-    LINE_WIDTH,
-    PANEL_TITLE_SIZE,
-    TICK_SIZE,
-    TITLE_SIZE,
-    VARIANT_COLOURS,
-    plain_text,
-)
+from ..experiments.metrics import metric_label
+from .figures import LABEL_SIZE, LEGEND_SIZE, TICK_SIZE, TITLE_SIZE, plain_text
 from .figures import OKABE_ITO as _C
+from .sweep_grid import grid_figure
+from .sweep_sampled import sampled_figure
 
 __all__ = ["SWEEP_METRICS", "sensitivity_figure", "sweep_figure"]
 
 
-#: Metrics a sweep figure shows when the user chose none (at most four panels).
-SWEEP_METRICS: tuple[str, ...] = ("expression_late", "trust_late", "need_late", "collapsed")
+#: Metrics a sweep figure shows when the user chose none (at most four panels). For "how often
+#: does it collapse", ``collapsed_late`` (share of the late run at the collapse line), not
+#: ``collapsed`` (ever touched it, however briefly).
+SWEEP_METRICS: tuple[str, ...] = ("expression_late", "trust_late", "need_late", "collapsed_late")
 
 
 def sweep_figure(results: pd.DataFrame, keys: Sequence[str], metrics: Sequence[str],
-                 title: str) -> Figure | None:
+                 title: str, kind: str | None = None) -> Figure | None:
     """A sweep's results against its varied parameters.
 
-    One parameter: each metric against it, the mean over replicates as a
-    line and the range across replicates as a band. Two parameters: one
-    heatmap per metric (a phase diagram) on a factorial grid, or a scatter
-    coloured by the metric for sampled points. More: the first metric
-    against each parameter in turn. Returns ``None`` when nothing varies.
+    Parameters
+    ----------
+    results : pandas.DataFrame
+        The results table (one row per run: ``point``, ``replicate``, the keys, the metrics).
+    keys : sequence of str
+        The varied parameters, in the design's order.
+    metrics : sequence of str
+        The metrics to show (the first four present in ``results``).
+    title : str
+        The figure's title.
+    kind : str, optional
+        The design's kind (``Design.kind``: ``"factorial"``, ``"lhs"``, ...). When not given,
+        a table whose points form a complete grid is taken as a factorial.
+
+    Returns
+    -------
+    matplotlib.figure.Figure or None
+        A factorial over one parameter: each metric's mean over seeds against it (and the
+        spread when there are enough seeds); over two: one heatmap per metric, the number in
+        every cell. A sampled design, or a grid of more parameters: partial-dependence
+        panels. ``None`` when nothing varies.
     """
     metrics = [m for m in metrics if m in results][:4]
+    keys = list(keys)
     if not keys or not metrics or results.empty:
         return None
-    fig = Figure(figsize=FIGSIZE, layout="constrained")
-    FigureCanvasAgg(fig)
-    reps = int(results["replicate"].max()) + 1 if "replicate" in results else 1
-    fig.suptitle(f"{plain_text(title)} ({len(results)} runs, {reps} replicate{'s' if reps > 1 else ''} per point)",
-                 fontsize=TITLE_SIZE, fontweight="bold")
-    by_point = results.groupby("point")
-    if len(keys) == 1:
-        key = keys[0]
-        axes = fig.subplots((len(metrics) + 1) // 2, min(2, len(metrics)), squeeze=False).ravel()
-        for ax, metric, colour in zip(axes, metrics, VARIANT_COLOURS):
-            table = by_point.agg(x=(key, "first"), mean=(metric, "mean"), low=(metric, "min"),
-                                 high=(metric, "max")).sort_values("x")
-            ax.fill_between(table["x"], table["low"], table["high"], color=_C[colour], alpha=0.2,
-                            linewidth=0, gid=f"{metric}:band")
-            ax.plot(table["x"], table["mean"], color=_C[colour], linewidth=LINE_WIDTH,
-                    marker="o", gid=metric, label="mean over replicates")
-            _sweep_axes(ax, key, metric)
-        axes[0].legend(fontsize=LEGEND_SIZE, loc="best", framealpha=0.9)
-        return fig
-    if len(keys) == 2:
-        x, y = keys
-        axes = fig.subplots((len(metrics) + 1) // 2, min(2, len(metrics)), squeeze=False).ravel()
-        means = by_point.agg(**{k: (k, "first") for k in keys}, **{m: (m, "mean") for m in metrics})
-        grid = means.pivot_table(index=y, columns=x, values=metrics[0], aggfunc="mean")
-        factorial = grid.notna().all().all() and grid.size == len(means)
-        for ax, metric in zip(axes, metrics):
-            if factorial:
-                table = means.pivot_table(index=y, columns=x, values=metric, aggfunc="mean")
-                (xs, xlabels), (ys, ylabels) = _positions(table.columns), _positions(table.index)
-                mesh = ax.pcolormesh(_edges(xs), _edges(ys), table.to_numpy(dtype=float),
-                                     cmap="cividis", gid=metric)
-                if xlabels:
-                    ax.set_xticks(xs, xlabels)
-                if ylabels:
-                    ax.set_yticks(ys, ylabels)
-            else:
-                mesh = ax.scatter(means[x], means[y], c=means[metric], cmap="cividis", s=60, gid=metric)
-            colourbar = fig.colorbar(mesh, ax=ax)
-            colourbar.set_label(f"{metric} (mean)", fontsize=LABEL_SIZE)
-            colourbar.ax.tick_params(labelsize=TICK_SIZE)
-            _sweep_axes(ax, x, y)
-            ax.grid(False)  # lines across a heatmap hide its cells
-            ax.set_title(metric, fontsize=PANEL_TITLE_SIZE, fontweight="bold", loc="left")
-        return fig
-    metric = metrics[0]
-    axes = fig.subplots((len(keys) + 1) // 2, 2, squeeze=False).ravel()
-    for ax, key in zip(axes, keys):
-        ax.scatter(results[key], results[metric], color=_C["blue"], s=30, alpha=0.7, gid=f"{metric}:{key}")
-        _sweep_axes(ax, key, metric)
-    for ax in axes[len(keys):]:
-        ax.set_visible(False)
-    return fig
+    if kind is None:
+        kind = "factorial" if _complete_grid(results, keys) else "sampled"
+    title = plain_text(title)
+    if kind == "factorial" and len(keys) <= 2:
+        return grid_figure(results, keys, metrics, title)
+    return sampled_figure(results, keys, metrics, title, kind)
+
+
+def _complete_grid(results: pd.DataFrame, keys: list[str]) -> bool:
+    """Whether the points are every combination of the keys' values, each once."""
+    points = results.drop_duplicates("point") if "point" in results else results
+    combos = points[keys].drop_duplicates()
+    return len(combos) == len(points) == int(np.prod([points[k].nunique() for k in keys]))
 
 
 def sensitivity_figure(table: pd.DataFrame, metric: str, title: str) -> Figure:
@@ -117,33 +97,9 @@ def sensitivity_figure(table: pd.DataFrame, metric: str, title: str) -> Figure:
                yerr=err, capsize=6, error_kw={"linewidth": 1.6})
     ax.set_xticks(x, table["parameter"], fontsize=TICK_SIZE, rotation=15, ha="right")
     ax.axhline(0, color="0.3", linewidth=0.8)
-    ax.set_ylabel(f"Sobol' index of {metric}", fontsize=LABEL_SIZE)
+    ax.set_ylabel(f"Sobol' index of {metric_label(metric)}", fontsize=LABEL_SIZE)
     ax.tick_params(labelsize=TICK_SIZE)
     ax.grid(True, axis="y", color="0.85", linewidth=0.8)
     ax.legend(fontsize=LEGEND_SIZE, framealpha=0.9)
     fig.suptitle(plain_text(title), fontsize=TITLE_SIZE, fontweight="bold")
     return fig
-
-
-def _sweep_axes(ax: Axes, xlabel: str, ylabel: str) -> None:
-    ax.set_xlabel(xlabel, fontsize=LABEL_SIZE)
-    ax.set_ylabel(ylabel, fontsize=LABEL_SIZE)
-    ax.tick_params(labelsize=TICK_SIZE)
-    ax.grid(True, color="0.85", linewidth=0.8)
-
-
-def _positions(values) -> tuple[np.ndarray, list[str] | None]:
-    """Numbers for an axis, and tick labels when the values are words (e.g. a policy)."""
-    try:
-        return np.asarray(values, dtype=float), None
-    except (TypeError, ValueError):
-        return np.arange(len(values), dtype=float), [str(v) for v in values]
-
-
-def _edges(centres) -> np.ndarray:
-    """Cell edges around sorted cell centres (for a heatmap of a factorial grid)."""
-    c = np.asarray(centres, dtype=float)
-    if c.size == 1:
-        return np.array([c[0] - 0.5, c[0] + 0.5])
-    mid = (c[1:] + c[:-1]) / 2
-    return np.concatenate([[2 * c[0] - mid[0]], mid, [2 * c[-1] - mid[-1]]])
