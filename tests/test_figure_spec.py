@@ -157,3 +157,23 @@ def test_the_printed_table_adds_the_metrics_the_scenario_is_about(blind):
     assert [r.replace(" (share of seeds)", "") for r in table.index] == labels
     means = blind.table().set_index("variant")["observability_gap_late_mean"]
     np.testing.assert_allclose(table.loc[metric_label("observability_gap_late")], means)
+
+
+@pytest.mark.parametrize("runs, banded", [(3, False), (MIN_BAND_SEEDS, True)])
+def test_the_twin_figure_draws_the_agents_band_only_over_enough_runs(runs, banded):
+    import pandas as pd
+
+    from simulator.twin.solve import make_twin, simulate
+    from simulator.viz.twin import twin_figure
+
+    sc = load_scenario("baseline")
+    frame = simulate(make_twin(sc.config), 20).to_frame()
+    columns = [c for c in frame.columns if c != "step"]
+    flat = pd.DataFrame({c: frame[c].to_numpy() for c in columns}, index=frame["step"].to_numpy())
+    agents = {"mean": flat, "low": flat - 0.01, "high": flat + 0.01}
+    fig = twin_figure(frame, agents, sc.title, runs=runs, scenario=sc)
+    bands = [c for ax in fig.axes for c in ax.collections if str(c.get_gid()).startswith("band-")]
+    assert bool(bands) == banded
+    legend = [t.get_text() for ax in fig.axes if ax.get_legend() for t in ax.get_legend().get_texts()]
+    assert f"agents: mean of {runs} runs" in legend
+    assert " ".join(sc.question.split()) in " ".join(fig.get_suptitle().split())

@@ -174,7 +174,8 @@ def sobol_reading(table: pd.DataFrame, metric: str, n: int) -> tuple[list[str], 
             alone = f"no measurable share alone ({row.first_order:+.2f}, {noise})"
         lines.append(f"{row.parameter}: {alone}; {total}")
     together = float(np.clip(table["first_order"], 0, None).sum())
-    rest = ("the rest comes from their interactions and from run-to-run noise" if together <= 1
+    rest = ("the rest comes from their interactions and from run-to-run noise" if together < 0.995
+            else "about all of it" if together < 1.05  # within rounding of 100 %
             else "more than all of it: the estimates are too noisy")
     lines.append(f"together the parameters alone explain {_pct(together)} of the variance of {metric}; {rest}")
     return lines, _warnings(table, n)

@@ -101,8 +101,8 @@ def run(scenario: Scenario, out: Path, *, command: Sequence[str], plot: bool = T
             save_figure(dashboard_figure(series, scenario.title, subtitle, scenario=scenario),
                         folder / "dashboard.png")
             if found is not None:
-                save_figure(early_warning_figure(series, found, f"{scenario.title}: early warning",
-                                                 subtitle), folder / "early_warning.png")
+                save_figure(early_warning_figure(series, found, f"{scenario.title}, early warning",
+                                                 subtitle, scenario=scenario), folder / "early_warning.png")
         if animate:
             from ..viz.animation import save_animation
             save_animation(frames, series, f"{scenario.title}: share expressing by district",

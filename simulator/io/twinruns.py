@@ -112,9 +112,10 @@ def twin(scenario: Scenario, out: Path, *, command: Sequence[str], compare: int 
             command, scenario, delays, started=started, steps=scenario.steps, form=model.form,
             final={k: float(v) for k, v in frame.iloc[-1].items()}, **extra))
         if plot:
-            from ..viz.figures import plain_text, save_figure
+            from ..viz.figures import save_figure
             from ..viz.twin import twin_figure
-            save_figure(twin_figure(frame, bands, plain_text(scenario.title)), folder / "twin.png")
+            save_figure(twin_figure(frame, bands, scenario.title, runs=compare or 0, scenario=scenario),
+                        folder / "twin.png")
             files.append("twin.png")
     return TwinOutput(Path(out), files, model, frame, errors)
 

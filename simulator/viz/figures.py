@@ -29,6 +29,7 @@ from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from ..experiments.early_warning import read_tau
 from ..panels import DEFAULT_COMPARE, STANDARD, Panel, events
 from ..parameters import PARAMETERS
 from ..series import SERIES_INFO, UNITS
@@ -69,16 +70,20 @@ REFERENCE_WORDS = {"society.collapse_level": "collapse line", "analyze.setpoint"
 VARIANT_COLOURS = ("blue", "vermillion", "bluish_green", "orange", "reddish_purple", "sky_blue", "black", "yellow")
 
 
-def figure_title(title: str, scenario=None, detail: str = "") -> str:
-    """The title lines: the scenario's title and ``detail``, its question, and what was changed."""
+def figure_title(title: str, scenario=None, detail: str = "", width: float = FIGSIZE[0]) -> str:
+    """The title lines: the scenario's title and ``detail``, its question, and what was changed.
+
+    Lines wrap to what a figure ``width`` inches wide holds at the title's size.
+    """
+    chars = int(6 * width)
     lines = [plain_text(f"{title}: {detail}" if detail else title)]
     if scenario is not None:
         if scenario.question:
-            lines += textwrap.wrap(plain_text(scenario.question), 90)
+            lines += textwrap.wrap(plain_text(scenario.question), chars)
         if scenario.overrides:
             changed = ", ".join(f"{k}={v:g}" if isinstance(v, float) else f"{k}={v}"
                                 for k, v in scenario.overrides.items())
-            lines += textwrap.wrap(plain_text(f"changed: {changed}"), 90)
+            lines += textwrap.wrap(plain_text(f"changed: {changed}"), chars)
     return "\n".join(lines)
 
 
@@ -265,7 +270,7 @@ def compare_figure(comparison, panels: dict[str, str] | None = None) -> Figure:
     return fig
 
 
-def early_warning_figure(series: pd.DataFrame, warning, title: str, subtitle: str = "") -> Figure:
+def early_warning_figure(series: pd.DataFrame, warning, title: str, subtitle: str = "", *, scenario=None) -> Figure:
     """Early-warning panel: a series, and its rolling variance and lag-1 autocorrelation.
 
     Parameters
@@ -290,14 +295,14 @@ def early_warning_figure(series: pd.DataFrame, warning, title: str, subtitle: st
     """
     fig = Figure(figsize=(12.0, 10.0), layout="constrained")
     FigureCanvasAgg(fig)
-    title, subtitle = plain_text(title), plain_text(subtitle)
-    fig.suptitle(f"{title}\n{subtitle}" if subtitle else title, fontsize=TITLE_SIZE,
+    fig.suptitle(figure_title(title, scenario, subtitle, width=fig.get_figwidth()), fontsize=TITLE_SIZE,
                  fontweight="bold")
     axes = fig.subplots(3, 1, sharex=True)
     step = warning.step
+    name = SERIES_INFO[warning.series].label if warning.series in SERIES_INFO else warning.series
     top = axes[0]
     top.plot(series["step"].to_numpy(), series[warning.series].to_numpy(dtype=float),
-             color=_C["sky_blue"], linewidth=LINE_WIDTH, label=warning.series, gid=warning.series)
+             color=_C["sky_blue"], linewidth=LINE_WIDTH, label=plain_text(name), gid=warning.series)
     top.plot(step, warning.trend, color=_C["black"], linestyle="--", linewidth=LINE_WIDTH,
              label="trend (Gaussian smooth)", gid="trend")
     indicators = [
@@ -308,7 +313,7 @@ def early_warning_figure(series: pd.DataFrame, warning, title: str, subtitle: st
     ]
     for ax, values, tau, gid, colour, panel, ylabel in indicators:
         ax.plot(step, values, color=colour, linewidth=LINE_WIDTH, gid=gid,
-                label=f"window {warning.window} steps; Kendall tau {tau:+.2f}")
+                label=f"window {warning.window} steps; {read_tau(tau, gid)}")
         ax.set_ylabel(ylabel, fontsize=LABEL_SIZE)
         ax.set_title(panel, fontsize=PANEL_TITLE_SIZE, fontweight="bold", loc="left")
     event = warning.event if warning.event_found != "none" else None
@@ -322,7 +327,7 @@ def early_warning_figure(series: pd.DataFrame, warning, title: str, subtitle: st
         ax.grid(True, color="0.85", linewidth=0.8)
         ax.set_axisbelow(True)
         ax.legend(fontsize=LEGEND_SIZE, loc="upper left", framealpha=0.9)
-    top.set_title(f"{warning.series}, its trend before the event (bandwidth "
+    top.set_title(f"{plain_text(name[:1].upper() + name[1:])}, its trend before the event (bandwidth "
                   f"{warning.bandwidth:g} steps)", fontsize=PANEL_TITLE_SIZE, fontweight="bold",
                   loc="left")
     top.set_ylabel("level", fontsize=LABEL_SIZE)

@@ -12,7 +12,16 @@ import pandas as pd
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from .figures import LABEL_SIZE, LEGEND_SIZE, LINE_WIDTH, PANEL_TITLE_SIZE, TICK_SIZE, TITLE_SIZE
+from .figures import (
+    LABEL_SIZE,
+    LEGEND_SIZE,
+    LINE_WIDTH,
+    MIN_BAND_SEEDS,
+    PANEL_TITLE_SIZE,
+    TICK_SIZE,
+    TITLE_SIZE,
+    figure_title,
+)
 from .figures import OKABE_ITO as _C
 
 __all__ = ["twin_figure", "bifurcation_figure"]
@@ -22,8 +31,10 @@ _PANELS = (("need", "need", "orange"), ("trust", "trust", "blue"),
            ("participation", "participation", "bluish_green"), ("accommodate", "accommodation delivered", "sky_blue"))
 
 
-def twin_figure(frame: pd.DataFrame, agents: dict[str, Any] | None, title: str) -> Figure:
-    """The twin's stocks over time; with ``agents``, over the agent runs' mean and 10-90 % band."""
+def twin_figure(frame: pd.DataFrame, agents: dict[str, Any] | None, title: str, runs: int = 0,
+                scenario=None) -> Figure:
+    """The twin's stocks over time; with ``agents`` (``runs`` of them), over their mean, and their
+    10-90 % band when there are enough runs for one (``MIN_BAND_SEEDS``)."""
     fig = Figure(figsize=(15.0, 10.0), layout="constrained")
     FigureCanvasAgg(fig)
     step = frame["step"].to_numpy()
@@ -40,16 +51,17 @@ def twin_figure(frame: pd.DataFrame, agents: dict[str, Any] | None, title: str) 
         for ax, (column, label, colour) in zip(axes, _PANELS):
             if agents is not None:
                 idx = agents["mean"].index.to_numpy()
-                ax.fill_between(idx, agents["low"][column], agents["high"][column], color=_C[colour],
-                                alpha=0.25, linewidth=0, label="agents: 10-90 % of runs", gid=f"band-{column}")
+                if runs >= MIN_BAND_SEEDS:
+                    ax.fill_between(idx, agents["low"][column], agents["high"][column], color=_C[colour],
+                                    alpha=0.25, linewidth=0, label="agents: 10-90 % of runs", gid=f"band-{column}")
                 ax.plot(idx, agents["mean"][column], color=_C[colour], linewidth=1.6,
-                        label="agents: mean", gid=f"agents-{column}")
+                        label=f"agents: mean of {runs} runs" if runs else "agents: mean", gid=f"agents-{column}")
             ax.plot(step, frame[column], color=_C["black"], linewidth=LINE_WIDTH, linestyle="--",
                     label="twin (stocks and flows)", gid=f"twin-{column}")
             _style(ax, label, label)
         for ax in axes[3:]:
             ax.set_xlabel("time (steps)", fontsize=LABEL_SIZE)
-    fig.suptitle(f"{title}: the system-dynamics twin", fontsize=TITLE_SIZE, fontweight="bold")
+    fig.suptitle(figure_title(title, scenario, "the system-dynamics twin"), fontsize=TITLE_SIZE, fontweight="bold")
     return fig
 
 
