@@ -137,6 +137,7 @@ def test_compare_draws_the_scenarios_series_without_a_band_over_few_seeds(blind)
         if ax.get_visible():
             assert ax.get_ylabel(), ax.get_title(loc="left")
     legend = [t.get_text() for t in fig.legends[0].get_texts()]
+    assert not [t for t in legend if t.startswith("shaded")]
     for variant, description in blind.scenario.descriptions.items():
         assert any(t.startswith(f"{variant}: {description[:20]}") for t in legend), (variant, legend)
 
@@ -147,6 +148,8 @@ def test_compare_draws_a_band_over_enough_seeds():
     bands = [c for ax in fig.axes for c in ax.collections if str(c.get_gid()).endswith(":band")]
     assert len(bands) == 2 * len(sc.figure.compare)
     assert f"mean of {MIN_BAND_SEEDS} seeds, band 10th-90th percentile" in fig.get_suptitle()
+    legend = [t.get_text() for t in fig.legends[0].get_texts()]
+    assert f"shaded: 10th-90th percentile of {MIN_BAND_SEEDS} seeds" in legend
 
 
 def test_the_printed_table_adds_the_metrics_the_scenario_is_about(blind):

@@ -320,3 +320,17 @@ def test_govsim_sweep_of_a_sampled_design_draws_partial_dependence(tmp_path, mon
                    "--out", str(tmp_path / "lhs")])
     assert status == 0
     assert drawn == [["expression_late|plan.gain", "trust_late|plan.gain"]]
+
+
+def test_the_sensitivity_figure_carries_its_small_sample_warnings():
+    from simulator.viz.sweeps import sensitivity_figure
+
+    table = pd.DataFrame({"parameter": ["plan.capacity", "monitor.delay"], "first_order": [0.9, 0.05],
+                          "first_order_low": [0.0, -0.1], "first_order_high": [1.8, 0.2], "total": [0.95, 0.1],
+                          "total_low": [0.3, 0.0], "total_high": [1.2, 0.3]})
+    warned = sensitivity_figure(table, "need_late", "What drives need?", warnings=["warning: too few samples"])
+    (ax,) = warned.axes
+    assert ax.get_title(loc="left") == "warning: too few samples"
+    assert "need, late mean" in ax.get_ylabel()  # the metric's label, not its identifier
+    (plain,) = sensitivity_figure(table, "need_late", "What drives need?").axes
+    assert plain.get_title(loc="left") == ""

@@ -291,16 +291,17 @@ def _sensitivity(args) -> int:
         return 1
     table = sobol_table(load_results(out), args.metric, design.keys, n, args.confidence, seed=seed)
     write_csv(out / "sensitivity.csv", table)
+    lines, warnings = sobol_reading(table, args.metric, n)
     if not args.no_plot:
+        from ..headline import metric_label
         from ..viz.figures import save_figure
         from ..viz.sweeps import sensitivity_figure
-        save_figure(sensitivity_figure(table, args.metric, f"What drives {args.metric} in "
-                                       f"{spec.scenario}? ({n} x ({len(design.keys)} + 2) runs)"),
-                    out / "sensitivity.png")
+        title = (f"What drives {metric_label(args.metric)} in {spec.scenario}? ({n} x ({len(design.keys)} + 2) "
+                 f"runs, {args.confidence:.0%} intervals)")
+        save_figure(sensitivity_figure(table, args.metric, title, warnings=warnings), out / "sensitivity.png")
     print(f"Sobol' indices of {args.metric} ({args.confidence:.0%} bootstrap intervals):")
     shown = table.copy()
     print(shown.to_string(index=False, float_format=lambda v: f"{v:.3f}"))
-    lines, warnings = sobol_reading(table, args.metric, n)
     print(f"what they say (the share of the variance of {args.metric} each parameter explains):")
     for line in lines:
         print(f"  {line}")

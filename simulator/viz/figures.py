@@ -28,6 +28,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.patches import Patch
 
 from ..experiments.early_warning import read_tau
 from ..panels import DEFAULT_COMPARE, STANDARD, Panel, events
@@ -262,6 +263,8 @@ def compare_figure(comparison, panels: dict[str, str] | None = None) -> Figure:
     for ax in axes[-2:]:
         ax.set_xlabel("time (steps)", fontsize=LABEL_SIZE)
     legend: dict[str, Any] = {}
+    if banded:  # what the shading is, and over how many seeds
+        legend[f"shaded: 10th-90th percentile of {seeds} seeds"] = Patch(color="0.6", alpha=0.35)
     for ax in axes[:len(panels)]:
         for handle, label in zip(*ax.get_legend_handles_labels()):
             legend.setdefault(label, handle)

@@ -14,6 +14,7 @@ parameter declarations (:mod:`.sweep_labels`). Drawn in the house style of
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
 
 import numpy as np
@@ -81,8 +82,9 @@ def _complete_grid(results: pd.DataFrame, keys: list[str]) -> bool:
     return len(combos) == len(points) == int(np.prod([points[k].nunique() for k in keys]))
 
 
-def sensitivity_figure(table: pd.DataFrame, metric: str, title: str) -> Figure:
-    """First-order and total Sobol' indices per parameter, with confidence intervals."""
+def sensitivity_figure(table: pd.DataFrame, metric: str, title: str, warnings: Sequence[str] = ()) -> Figure:
+    """First-order and total Sobol' indices per parameter, with confidence intervals; ``warnings``
+    (too few samples, say) are written under the title, so the figure cannot be read without them."""
     fig = Figure(figsize=(12.0, 7.0), layout="constrained")
     FigureCanvasAgg(fig)
     ax = fig.subplots()
@@ -101,5 +103,8 @@ def sensitivity_figure(table: pd.DataFrame, metric: str, title: str) -> Figure:
     ax.tick_params(labelsize=TICK_SIZE)
     ax.grid(True, axis="y", color="0.85", linewidth=0.8)
     ax.legend(fontsize=LEGEND_SIZE, framealpha=0.9)
-    fig.suptitle(plain_text(title), fontsize=TITLE_SIZE, fontweight="bold")
+    fig.suptitle(textwrap.fill(plain_text(title), 80), fontsize=TITLE_SIZE, fontweight="bold")
+    if warnings:
+        ax.set_title("\n".join(textwrap.fill(plain_text(w), 110) for w in warnings), loc="left",
+                     fontsize=LABEL_SIZE, color=_C["vermillion"], gid="warnings")
     return fig
