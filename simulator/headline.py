@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from .series import SERIES_INFO, UNITS
 
-__all__ = ["MAIN_SERIES", "Metric", "METRIC_INFO", "METRICS", "HEADLINE", "metric_label"]
+__all__ = ["MAIN_SERIES", "Metric", "METRIC_INFO", "METRICS", "HEADLINE", "headline_names", "metric_label"]
 
 #: Series whose late-run level and maximum are reported.
 MAIN_SERIES: tuple[str, ...] = (
@@ -67,6 +67,12 @@ _DECLARED = [
 METRIC_INFO: dict[str, Metric] = {m.name: m for m in _DECLARED}
 #: The names of :data:`METRIC_INFO`, in order.
 METRICS: tuple[str, ...] = tuple(METRIC_INFO)
+
+
+def headline_names(extra: tuple[str, ...] = ()) -> list[str]:
+    """The metrics a table of results shows: :data:`HEADLINE`, with a scenario's ``extra`` before
+    ``collapsed`` (which stays last), each once."""
+    return list(dict.fromkeys([*HEADLINE[:-1], *extra, HEADLINE[-1]]))
 
 
 def metric_label(name: str) -> str:

@@ -12,6 +12,7 @@ of these figures.
 
 from __future__ import annotations
 
+import functools
 import re
 import tomllib
 from dataclasses import dataclass
@@ -46,6 +47,7 @@ class Figure:
     tolerance: float
 
 
+@functools.cache
 def _load() -> dict:
     with REGISTRY.open("rb") as f:
         return tomllib.load(f)

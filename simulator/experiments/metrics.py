@@ -11,17 +11,16 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..headline import HEADLINE, MAIN_SERIES, METRIC_INFO, METRICS, Metric, metric_label
+from ..headline import HEADLINE, MAIN_SERIES, METRIC_INFO, METRICS, Metric, headline_names, metric_label
 
 __all__ = ["summarize", "recovery_time", "oscillation", "last_quarter", "second_half", "MAIN_SERIES",
-           "METRICS", "METRIC_INFO", "Metric", "metric_label", "collapse_words", "HEADLINE", "headline_table"]
+           "METRICS", "METRIC_INFO", "Metric", "metric_label", "collapse_words", "HEADLINE", "headline_names", "headline_table"]
 
 
 def headline_table(table: pd.DataFrame, extra: tuple[str, ...] = ()) -> pd.DataFrame:
     """Means by variant (columns) of the headline metrics (rows, by label) of a comparison's table."""
-    names = list(dict.fromkeys([*HEADLINE[:-1], *extra, HEADLINE[-1]]))
     rows = {metric_label(n) + (" (share of seeds)" if n == "collapsed" else ""):
-            table.set_index("variant")[f"{n}_mean"] for n in names}
+            table.set_index("variant")[f"{n}_mean"] for n in headline_names(extra)}
     return pd.DataFrame(rows).T
 
 

@@ -65,18 +65,19 @@ def _number(value: Any) -> str:
     return _e(value)
 
 
-def _table(head: Sequence[str], rows: Iterable[Sequence[Any]], numeric_from: int) -> str:
+def _table(head: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
+    """A table of :func:`metric_rows`: a label, the values (right-aligned), a unit and a meaning."""
     out = ["<table><thead><tr>", *(f"<th>{_e(h)}</th>" for h in head), "</tr></thead><tbody>"]
-    for row in rows:
-        cells = [f'<td class="number">{_number(v)}</td>' if i >= numeric_from and i < len(row) - 2
-                 else f"<td>{_e(v)}</td>" for i, v in enumerate(row)]
+    for label, *values, unit, meaning in rows:
+        cells = [f"<td>{_e(label)}</td>", *(f'<td class="number">{_number(v)}</td>' for v in values),
+                 f"<td>{_e(unit)}</td>", f"<td>{_e(meaning)}</td>"]
         out += ["<tr>", *cells, "</tr>"]
     return "".join([*out, "</tbody></table>"])
 
 
 def metric_rows(values: dict[str, list[Any]], names: Sequence[str]) -> list[list[Any]]:
     """Rows of label, one value per column of ``values``, unit and meaning, for the metrics ``names``."""
-    from ..experiments.metrics import METRIC_INFO
+    from ..headline import METRIC_INFO
 
     rows = []
     for name in names:
@@ -121,7 +122,7 @@ def report_page(*, kind: str, scenario, record: dict[str, Any], figures: Sequenc
         parts.append(_figure(path, caption))
     if metrics is not None:
         head, rows = metrics
-        parts += ["<h2>Headline metrics</h2>", _table(head, rows, numeric_from=1)]
+        parts += ["<h2>Headline metrics</h2>", _table(head, rows)]
     if claims:
         parts.append("<h2>What the scenario claims, on these runs</h2><ul>")
         for says, holds, words in claims:

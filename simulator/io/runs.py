@@ -115,10 +115,10 @@ def run(scenario: Scenario, out: Path, *, command: Sequence[str], plot: bool = T
 
 
 def _run_report(folder: Path, scenario: Scenario, record: dict, metrics: dict, plot: bool, warned: bool) -> None:
-    from ..experiments.metrics import HEADLINE
+    from ..headline import headline_names
     from .report_page import metric_rows, write_report
 
-    names = list(dict.fromkeys([*HEADLINE, *scenario.figure.headline, "collapsed_late", "collapse_step"]))
+    names = [*headline_names(scenario.figure.headline), "collapsed_late", "collapse_step"]
     figures = [(folder / "dashboard.png", "the run's dashboard")] if plot else []
     if plot and warned:
         figures.append((folder / "early_warning.png", "early-warning indicators before the event"))
@@ -205,11 +205,11 @@ def compare(scenario: Scenario, replicates: int, out: Path, *, command: Sequence
 
 
 def _compare_report(folder: Path, scenario: Scenario, record: dict, result, table: pd.DataFrame, plot: bool) -> str:
-    from ..experiments.metrics import HEADLINE
     from ..experiments.robustness import judge
+    from ..headline import headline_names
     from .report_page import metric_rows, write_report
 
-    names = list(dict.fromkeys([*HEADLINE[:-1], *scenario.figure.headline, HEADLINE[-1], "collapsed_late"]))
+    names = [*headline_names(scenario.figure.headline), "collapsed_late"]
     rows = table.set_index("variant")
     values = {n: [f"{rows.loc[v, n + '_mean']:.3f} ± {rows.loc[v, n + '_sd']:.3f}" for v in result.series]
               for n in names}

@@ -232,6 +232,8 @@ def compare_figure(comparison, panels: dict[str, str] | None = None) -> Figure:
     rows = (len(panels) + 1) // 2
     axes = fig.subplots(rows, 2, sharex=True, squeeze=False).ravel()
     letters = "abcdefghijklmnopqrstuvwxyz"
+    scheduled = [(i, variant, a, b, words) for i, variant in enumerate(comparison.series)
+                 for a, b, words in events(_variant_config(comparison, variant))]
     for k, (ax, (column, title)) in enumerate(zip(axes, panels.items())):
         for i, variant in enumerate(comparison.series):
             colour = _C[VARIANT_COLOURS[i % len(VARIANT_COLOURS)]]
@@ -246,11 +248,9 @@ def compare_figure(comparison, panels: dict[str, str] | None = None) -> Figure:
         first = comparison.series[next(iter(comparison.series))][0]
         step = first["step"].to_numpy()
         _mark_events(ax, step, first, None, legend=k == 0)
-        for i, variant in enumerate(comparison.series):
-            for a, b, words in events(_variant_config(comparison, variant)):
-                colour = _C[VARIANT_COLOURS[i % len(VARIANT_COLOURS)]]
-                ax.axvspan(a, max(a + 0.5, b), color=colour, alpha=0.12, linewidth=0, gid="event", zorder=0,
-                           label=f"{variant}: {words}" if k == 0 else None)
+        for i, variant, a, b, words in scheduled:
+            ax.axvspan(a, max(a + 0.5, b), color=_C[VARIANT_COLOURS[i % len(VARIANT_COLOURS)]], alpha=0.12,
+                       linewidth=0, gid="event", zorder=0, label=f"{variant}: {words}" if k == 0 else None)
         if column in ("expression", "observed_expression"):
             _reference(ax, "society.collapse_level", sc.config)
         ax.set_title(f"({letters[k]}) {plain_text(title[:1].upper() + title[1:])}", fontsize=PANEL_TITLE_SIZE, fontweight="bold",
