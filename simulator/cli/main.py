@@ -34,6 +34,8 @@ from ..scenario import load_scenario, scenario_names
 from ..show import MIN_WIDTH, describe, describe_metrics
 from .batch import HANDLERS as BATCH_HANDLERS
 from .batch import add_commands as add_batch_commands
+from .classroom import HANDLERS as CLASSROOM_HANDLERS
+from .classroom import add_commands as add_classroom_commands
 from .common import LARGE_HELP, progress_bar, resolve_scenario
 from .prepare import HANDLERS as PREPARE_HANDLERS
 from .prepare import add_commands as add_prepare_commands
@@ -113,6 +115,7 @@ def _build_parser() -> argparse.ArgumentParser:
     add_batch_commands(sub)
     add_twin_commands(sub)
     add_prepare_commands(sub)
+    add_classroom_commands(sub)
     return parser
 
 
@@ -125,7 +128,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if "\x00" in str(getattr(args, "out", None) or ""):
             raise UsageError("--out must not contain a NUL byte")
         handlers = {"list": _list, "show": _show, "metrics": _metrics, "run": _run,
-                    "demo": _demo, **BATCH_HANDLERS, **TWIN_HANDLERS, **PREPARE_HANDLERS}
+                    "demo": _demo, **BATCH_HANDLERS, **TWIN_HANDLERS, **PREPARE_HANDLERS,
+                    **CLASSROOM_HANDLERS}
         return handlers[args.command](args)
     except GovsimError as exc:
         return _fail(str(exc))

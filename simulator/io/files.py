@@ -8,7 +8,9 @@ so a writer that infers the format from the name (Pillow, pandas) still can.
 Every ``OSError`` of writing becomes an :class:`~simulator.errors.OutputError`
 that names the path and the reason in one line.
 
-This module and :mod:`simulator.scenario` are the only ones that open files.
+This module and :mod:`simulator.scenario` are the only ones that open files;
+the one file written in place rather than atomically is a journal
+(:func:`open_journal`), whose every line is a complete record.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ import os
 import secrets
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from ..errors import OutputError
 
@@ -26,7 +28,8 @@ if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = ["TABLE_FORMATS", "atomic_write", "atomic_write_text", "write_json", "write_csv",
-           "write_table", "read_binary", "read_json", "read_table", "os_problem"]
+           "write_table", "read_binary", "load_text", "read_json", "read_table", "package_text",
+           "open_journal", "os_problem"]
 
 #: The formats a results table can be written in (``--format``).
 TABLE_FORMATS: tuple[str, ...] = ("csv", "parquet")
@@ -111,6 +114,34 @@ def write_table(folder: Path | str, name: str, frame: pd.DataFrame, fmt: str = "
 def read_binary(path: Path | str) -> bytes:
     """A file's bytes (a figure to embed in a page, say)."""
     return Path(path).read_bytes()
+
+
+def load_text(path: Path | str) -> str:
+    """A text file's content (UTF-8)."""
+    return Path(path).read_text(encoding="utf-8")
+
+
+def package_text(package: str, *parts: str) -> str:
+    """A text file shipped inside ``package`` (a classroom page, say)."""
+    from importlib import resources
+
+    return resources.files(package).joinpath(*parts).read_text(encoding="utf-8")
+
+
+def open_journal(path: Path | str) -> IO[str]:
+    """Open an append-only journal of lines (a classroom session's log), created if missing.
+
+    A journal is the one kind of file that grows in place: each line is a
+    complete record, so a crash can only cut the last one short. That cut
+    line is removed here, before anything is appended after it.
+    """
+    path = Path(path)
+    if path.exists():
+        data = path.read_bytes()
+        if data and not data.endswith(b"\n"):
+            with open(path, "r+b") as f:
+                f.truncate(data.rfind(b"\n") + 1)
+    return open(path, "a", encoding="utf-8")  # the caller keeps it open for the session
 
 
 def read_json(path: Path | str) -> Any:

@@ -107,8 +107,10 @@ class Plan:
     ``central`` is the share of each district's accommodation and constraint
     decided by the centre; Execute delivers that share later than the rest
     (the centre is slower). Incentives and mobilisation go out locally.
-    Default: all local. ``idle`` says that every lever is zero, so that
-    Execute can deliver nothing without arithmetic.
+    Default: all local. ``central_constrain``, when given, is the centre's
+    share of constraint alone (a district manager in a classroom session
+    mixes the local part differently from the centre; default: ``central``). ``idle`` says that
+    every lever is zero, so that Execute can deliver nothing without arithmetic.
     """
 
     step: int
@@ -118,11 +120,20 @@ class Plan:
     mobilise: np.ndarray
     central: np.ndarray | None = None
     idle: bool = False
+    central_constrain: np.ndarray | None = None
 
     def __post_init__(self) -> None:
         if self.central is None:
             object.__setattr__(self, "central", np.zeros_like(self.accommodate))
+        if self.central_constrain is None:
+            object.__setattr__(self, "central_constrain", self.central)
         _freeze(self)
+
+    def central_share(self, lever: str) -> np.ndarray:
+        """The share of ``lever`` (accommodate or constrain) that the centre decided."""
+        share = self.central_constrain if lever == "constrain" else self.central
+        assert share is not None  # filled in on construction
+        return share
 
     def total(self) -> float:
         return float(

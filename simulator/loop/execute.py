@@ -103,8 +103,8 @@ class Executor:
         def part(plan: Plan | None, lever: str, centrally: bool) -> np.ndarray:
             if plan is None:
                 return zero
-            assert plan.central is not None  # Plan fills it in on construction
-            share = plan.central if centrally else 1.0 - plan.central
+            central = plan.central_share(lever)
+            share = central if centrally else 1.0 - central
             return getattr(plan, lever) * share
 
         def lever(name: str) -> np.ndarray:

@@ -209,7 +209,7 @@ def _variant_config(comparison, variant: str):
     return sc.with_variant(variant).config if variant in sc.variants else sc.config
 
 
-def compare_figure(comparison, panels: dict[str, str] | None = None) -> Figure:
+def compare_figure(comparison, panels: dict[str, str] | None = None, how: str | None = None) -> Figure:
     """Variants side by side: the mean of each series across seeds, and a 10-90 % band over enough seeds.
 
     Parameters
@@ -219,6 +219,8 @@ def compare_figure(comparison, panels: dict[str, str] | None = None) -> Figure:
     panels : dict, optional
         Series to show and their panel titles (default: the scenario's
         ``figure.compare``, titled by each series' label).
+    how : str, optional
+        What is compared, for the title (default: the variants over their seeds).
     """
     sc = comparison.scenario
     panels = panels or {c: SERIES_INFO[c].label for c in sc.figure.compare}
@@ -226,9 +228,10 @@ def compare_figure(comparison, panels: dict[str, str] | None = None) -> Figure:
     banded = seeds >= MIN_BAND_SEEDS
     fig = Figure(figsize=FIGSIZE, layout="constrained")
     FigureCanvasAgg(fig)
-    how = (f"mean of {seeds} seeds, band 10th-90th percentile" if banded
-           else f"mean of {seeds} seeds (a band needs {MIN_BAND_SEEDS} or more)")
-    fig.suptitle(figure_title(sc.title, sc, f"variants compared, {how}"), fontsize=TITLE_SIZE, fontweight="bold")
+    if how is None:
+        how = "variants compared, " + (f"mean of {seeds} seeds, band 10th-90th percentile" if banded
+                                       else f"mean of {seeds} seeds (a band needs {MIN_BAND_SEEDS} or more)")
+    fig.suptitle(figure_title(sc.title, sc, how), fontsize=TITLE_SIZE, fontweight="bold")
     rows = (len(panels) + 1) // 2
     axes = fig.subplots(rows, 2, sharex=True, squeeze=False).ravel()
     letters = "abcdefghijklmnopqrstuvwxyz"
