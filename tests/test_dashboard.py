@@ -9,6 +9,7 @@ import pytest
 
 from simulator import load_scenario
 from simulator.cli.main import main
+from simulator.classroom import SERVER_MODULES
 from simulator.dashboard import VIZ_MODULES, missing_viz
 from simulator.dashboard.charts import FELT_AND_SEEN, MAP_QUANTITIES, district_map, district_values, line_chart
 from simulator.dashboard.controls import CONTROLS, DashboardModel, model_params
@@ -192,12 +193,14 @@ def test_missing_viz_names_each_missing_module_in_one_line(monkeypatch, module):
 
 def test_missing_viz_checks_what_the_viz_extra_installs():
     # mesa.visualization imports networkx (and altair, solara) without Mesa requiring them;
-    # the extra declares them, and missing_viz looks for exactly what the extra brings
+    # the extra declares them, and missing_viz (the dashboard) and missing_classroom (the
+    # classroom server) between them look for exactly what the extra brings
     extra = tomllib.loads((Path(__file__).parents[1] / "pyproject.toml").read_text())
     declared = extra["project"]["optional-dependencies"]["viz"]
     names = {r.split("=")[0].split("<")[0].split(">")[0].strip().lower() for r in declared}
-    assert {r.split("<")[0].lower() for r in VIZ_MODULES.values()} == names
-    assert {m.replace("_", "-") for m in VIZ_MODULES} == names
+    looked_for = VIZ_MODULES | SERVER_MODULES
+    assert {r.split("<")[0].lower() for r in looked_for.values()} == names
+    assert {m.replace("_", "-") for m in looked_for} == names
 
 
 def test_demo_without_networkx_is_one_line_and_exit_2(monkeypatch, capsys):
