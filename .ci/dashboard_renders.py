@@ -51,7 +51,7 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 __all__ = ["CHROMIUM", "CHROMIUM_ARGS", "CHARTS", "LOOPBACK", "VIEWPORT", "NotRendered", "Watch",
-           "free_port", "demo_server", "launch", "open_dashboard", "wait_ready", "step", "the_map",
+           "free_port", "start_server", "stop_server", "demo_server", "launch", "open_dashboard", "wait_ready", "step", "the_map",
            "map_digest", "wait_map_changed", "check", "main"]
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -127,11 +127,11 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-@contextmanager
-def demo_server(command: Sequence[str], port: int, log: Path) -> Iterator[str]:
-    """Run ``command`` (a ``govsim demo ... --port PORT``) until the page serves; yield its URL.
+def start_server(command: Sequence[str], port: int, log: Path) -> tuple[subprocess.Popen, str]:
+    """Start ``command`` (a server on ``port``) and wait until its page serves: (process, URL).
 
-    The server (and anything it started) is stopped on the way out, whatever happened.
+    The process leads a session of its own (``os.killpg`` stops it with its children);
+    if it never serves, it is stopped and ``NotRendered`` says why.
     """
     url = f"http://{LOOPBACK}:{port}/"
     with open(log, "w") as out:
@@ -143,7 +143,7 @@ def demo_server(command: Sequence[str], port: int, log: Path) -> Iterator[str]:
             try:
                 with urllib.request.urlopen(url, timeout=5) as response:
                     if response.status == 200:
-                        break
+                        return proc, url
             except OSError:
                 pass
             if proc.poll() is not None:
@@ -151,12 +151,26 @@ def demo_server(command: Sequence[str], port: int, log: Path) -> Iterator[str]:
             if time.monotonic() > deadline:
                 raise NotRendered(f"the page did not serve within {SERVER_TIMEOUT:.0f} s: {_tail(log)}")
             time.sleep(0.25)  # poll interval while waiting for the condition above
+    except BaseException:
+        stop_server(proc)
+        raise
+
+
+@contextmanager
+def demo_server(command: Sequence[str], port: int, log: Path) -> Iterator[str]:
+    """Run ``command`` (a ``govsim demo ... --port PORT``) until the page serves; yield its URL.
+
+    The server (and anything it started) is stopped on the way out, whatever happened.
+    """
+    proc, url = start_server(command, port, log)
+    try:
         yield url
     finally:
-        _stop(proc)
+        stop_server(proc)
 
 
-def _stop(proc: subprocess.Popen) -> None:
+def stop_server(proc: subprocess.Popen) -> None:
+    """Stop a server from start_server politely (SIGTERM), then firmly after 20 s."""
     if proc.poll() is None:
         os.killpg(proc.pid, signal.SIGTERM)
         try:

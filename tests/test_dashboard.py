@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 
 from simulator import load_scenario
-from simulator.cli.main import main
 from simulator.classroom import SERVER_MODULES
+from simulator.cli.main import main
 from simulator.dashboard import VIZ_MODULES, missing_viz
 from simulator.dashboard.charts import FELT_AND_SEEN, MAP_QUANTITIES, district_map, district_values, line_chart
 from simulator.dashboard.controls import CONTROLS, DashboardModel, model_params

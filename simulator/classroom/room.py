@@ -162,7 +162,6 @@ class Room:
         if message.get("district", seat.district) != seat.district:
             raise PermissionError("you manage one district, and it is not that one")
         levers = LocalLevers.parse(message.get("levers"))
-        seat.levers = levers
         self.session.apply({"kind": "levers", "district": seat.district, "levers": levers.as_list()})
         stamp = message.get("id")
         sent = stamp if isinstance(stamp, (int, float)) and not isinstance(stamp, bool) else None

@@ -113,7 +113,10 @@ class ClassSession:
             self.model.step()
             self.history.record(self.model)
         elif kind in ("hold", "levers"):
-            self.managers.hold(int(action["district"]), LocalLevers(*action["levers"]))
+            district, levers = int(action["district"]), LocalLevers(*action["levers"])
+            self.managers.hold(district, levers)
+            if district in self.seats.by_district:  # a resumed seat starts from its last levers
+                self.seats.by_district[district].levers = levers
         elif kind == "release":
             self.managers.release(int(action["district"]))
         elif kind == "centre":
