@@ -8,6 +8,7 @@ timing against a target (timings on a shared machine drift).
 
 import json
 import math
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -73,3 +74,20 @@ def test_targets_are_reported_with_their_limits(quick):
     assert "ours/Mesa" in stdout and "twin" in stdout
     twin = data["twin"]
     assert positive(twin["bifurcation_scan_200_s"]) if twin["available"] else twin["reason"]
+
+
+def test_the_classroom_load_script_drives_real_pages_and_sees_every_move():
+    # a smoke run (3 students, 4 s): the figures are printed, never checked against a target;
+    # what is checked is that every lever change reached the instructor's page and that
+    # the students who stayed kept getting steps after one left
+    script = SUITE.parent / "classroom_load.py"
+    done = subprocess.run([sys.executable, str(script), "--students", "3", "--seconds", "4", "--pace", "4"],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    out = done.stdout
+    seen, moves = map(int, re.search(r"\((\d+) of (\d+) moves seen", out).groups())
+    assert moves >= 4 and seen == moves, out
+    assert re.search(r"p50 \d+ ms, p90 \d+ ms", out) and re.search(r"peak memory \d+ MiB", out), out
+    steps = int(re.search(r"\((\d+) steps in", out).group(1))
+    assert steps >= 4, out
+    assert "each of the 2 who stayed got at least 3 more steps" in out, out
