@@ -24,7 +24,6 @@ import time
 import urllib.request
 from pathlib import Path
 
-from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import sync_playwright
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -49,8 +48,10 @@ def check(govsim: str) -> str:
                     raise checks.NotRendered(f"/{page} served {response.status} with {len(body)} bytes")
                 sizes.append(len(body))
         text = (Path(tmp) / "server.log").read_text()
-        code = re.search(r"type the join code (\w+)", text).group(1)
-        token = re.search(r"/instructor#token=([\w-]+)", text).group(1)
+        code, token = re.search(r"type the join code (\w+)", text), re.search(r"/instructor#token=([\w-]+)", text)
+        if not (code and token):
+            raise checks.NotRendered(f"the terminal showed no join code or token: {text.strip()[:200]}")
+        code, token = code.group(1), token.group(1)
         browser = checks.launch(p)
         try:
             projector = watch.attach(browser.new_page())
@@ -74,17 +75,7 @@ def check(govsim: str) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = sys.argv[1:] if argv is None else argv
-    if len(args) != 1:
-        print("usage: python .ci/classroom_serves.py /path/to/venv/bin/govsim", file=sys.stderr)
-        return 2
-    try:
-        print(check(args[0]), flush=True)
-    except (checks.NotRendered, PlaywrightError, OSError, AttributeError) as exc:
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        print(f"classroom does NOT serve from the wheel: {first}", file=sys.stderr)
-        return 1
-    return 0
+    return checks.run_check(check, "classroom_serves.py", "classroom does NOT serve from the wheel", argv)
 
 
 if __name__ == "__main__":

@@ -40,7 +40,7 @@ import sys
 import tempfile
 import time
 import urllib.request
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -52,7 +52,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 __all__ = ["CHROMIUM", "CHROMIUM_ARGS", "CHARTS", "LOOPBACK", "VIEWPORT", "NotRendered", "Watch",
            "free_port", "start_server", "stop_server", "demo_server", "launch", "open_dashboard", "wait_ready", "step", "the_map",
-           "map_digest", "wait_map_changed", "check", "main"]
+           "map_digest", "wait_map_changed", "check", "run_check", "main"]
 
 CHROMIUM = Path("/usr/bin/chromium")
 #: Flags that work as root on a closed network: nothing may phone home.
@@ -271,18 +271,23 @@ def check(govsim: str) -> str:
             f"no console errors, nothing off {LOOPBACK} ({time.monotonic() - start:.0f} s)")
 
 
-def main(argv: list[str] | None = None) -> int:
+def run_check(check_of: Callable[[str], str], script: str, failed: str, argv: list[str] | None) -> int:
+    """A CI check's command line: ``python .ci/SCRIPT GOVSIM``; one line out, exit 0, 1 or 2."""
     args = sys.argv[1:] if argv is None else argv
     if len(args) != 1:
-        print("usage: python .ci/dashboard_renders.py /path/to/venv/bin/govsim", file=sys.stderr)
+        print(f"usage: python .ci/{script} /path/to/venv/bin/govsim", file=sys.stderr)
         return 2
     try:
-        print(check(args[0]), flush=True)
+        print(check_of(args[0]), flush=True)
     except (NotRendered, PlaywrightError, OSError) as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        print(f"dashboard does NOT render: {first}", file=sys.stderr)
+        print(f"{failed}: {first}", file=sys.stderr)
         return 1
     return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    return run_check(check, "dashboard_renders.py", "dashboard does NOT render", argv)
 
 
 if __name__ == "__main__":
