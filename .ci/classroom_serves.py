@@ -24,13 +24,32 @@ import time
 import urllib.request
 from pathlib import Path
 
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import Page, sync_playwright
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import dashboard_renders as checks
 
 PAGES = ("", "instructor", "static/classroom.js", "static/classroom.css")
 WAIT = 60_000  # ms
+
+
+def printed(log: Path) -> tuple[str, str]:
+    """The join code and the instructor's token, as ``govsim classroom`` prints them."""
+    text = log.read_text()
+    code, token = re.search(r"type the join code (\w+)", text), re.search(r"/instructor#token=([\w-]+)", text)
+    if not (code and token):
+        raise checks.NotRendered(f"the terminal showed no join code or token: {text.strip()[:200]}")
+    return code.group(1), token.group(1)
+
+
+def join(page: Page, url: str, nickname: str, code: str, timeout: float = WAIT) -> Page:
+    """A student's page joins with ``nickname`` and ``code`` and waits for its district."""
+    page.goto(url)
+    page.fill("#nickname", nickname)
+    page.fill("#code", code)
+    page.click("#join-button")
+    page.locator("#district").wait_for(state="visible", timeout=timeout)
+    return page
 
 
 def check(govsim: str) -> str:
@@ -47,23 +66,14 @@ def check(govsim: str) -> str:
                 if response.status != 200 or not body:
                     raise checks.NotRendered(f"/{page} served {response.status} with {len(body)} bytes")
                 sizes.append(len(body))
-        text = (Path(tmp) / "server.log").read_text()
-        code, token = re.search(r"type the join code (\w+)", text), re.search(r"/instructor#token=([\w-]+)", text)
-        if not (code and token):
-            raise checks.NotRendered(f"the terminal showed no join code or token: {text.strip()[:200]}")
-        code, token = code.group(1), token.group(1)
+        code, token = printed(Path(tmp) / "server.log")
         browser = checks.launch(p)
         try:
             projector = watch.attach(browser.new_page())
             projector.goto(f"{url}instructor#token={token}")
             projector.wait_for_function("() => document.getElementById('step-count').textContent === 'step 0'",
                                         timeout=WAIT)
-            student = watch.attach(browser.new_context().new_page())
-            student.goto(url)
-            student.fill("#nickname", "wheel")
-            student.fill("#code", code)
-            student.click("#join-button")
-            student.locator("#district").wait_for(state="visible", timeout=WAIT)
+            student = join(watch.attach(browser.new_context().new_page()), url, "wheel", code)
             projector.click("#step")
             student.get_by_text("Step 1.", exact=False).wait_for(timeout=WAIT)
             watch.check()

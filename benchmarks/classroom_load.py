@@ -47,7 +47,8 @@ from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / ".ci"))
-import dashboard_renders as checks  # noqa: E402  (the CI check's server and browser helpers)
+import classroom_serves as classroom  # noqa: E402  (the CI checks' server, browser and page helpers)
+import dashboard_renders as checks  # noqa: E402
 
 TARGET_P90_MS = 300.0
 LEVERS = ("accommodate", "constrain", "incentivise")
@@ -112,9 +113,7 @@ def main() -> int:
         sampler.start()
         browser = checks.launch(p)
         try:
-            text = log.read_text()
-            code = re.search(r"type the join code (\w+)", text).group(1)
-            token = re.search(r"/instructor#token=([\w-]+)", text).group(1)
+            code, token = classroom.printed(log)
             projector = browser.new_context(viewport=checks.VIEWPORT).new_page()
             projector.goto(f"{url}instructor#token={token}")
             projector.wait_for_function("() => /^step \\d+$/.test(document.getElementById('step-count').textContent)",
@@ -123,14 +122,7 @@ def main() -> int:
             started = time.monotonic()
             students = []
             for i in range(args.students):
-                page = browser.new_context().new_page()
-                page.goto(url)
-                page.fill("#nickname", f"student {i + 1}")
-                page.fill("#code", code)
-                page.click("#join-button")
-                students.append(page)
-            for page in students:
-                page.locator("#district").wait_for(state="visible", timeout=WAIT)
+                students.append(classroom.join(browser.new_context().new_page(), url, f"student {i + 1}", code, WAIT))
             joined = time.monotonic() - started
 
             projector.click("#run")

@@ -28,15 +28,10 @@ import pytest
 from playwright.sync_api import sync_playwright
 from test_browser import checks
 
+sys.path.insert(0, str(Path(checks.__file__).parent))
+import classroom_serves as classroom  # the CI check's printed() and join()
+
 WAIT = 30_000  # ms: a busy CI machine with four pages open
-
-
-def _printed(log: Path) -> tuple[str, str]:
-    """The join code and the instructor's token, as the terminal shows them."""
-    text = log.read_text()
-    code = re.search(r"type the join code (\w+)", text).group(1)
-    token = re.search(r"/instructor#token=([\w-]+)", text).group(1)
-    return code, token
 
 
 def _classroom(port: int, folder: Path, *extra: str) -> list[str]:
@@ -53,13 +48,7 @@ def _instructor(context, url: str, token: str, watch):
 
 
 def _student(browser, url: str, nickname: str, code: str, watch):
-    page = watch.attach(browser.new_context().new_page())
-    page.goto(url)
-    page.fill("#nickname", nickname)
-    page.fill("#code", code)
-    page.click("#join-button")
-    page.locator("#district").wait_for(state="visible", timeout=WAIT)
-    return page
+    return classroom.join(watch.attach(browser.new_context().new_page()), url, nickname, code, WAIT)
 
 
 def _step_of(page) -> int:
@@ -81,7 +70,7 @@ def test_three_students_a_closed_tab_the_debrief_and_a_byte_identical_replay(tmp
     server_log = tmp_path / "server.log"
     with checks.demo_server(_classroom(port, folder, "baseline", "--pace", "4"), port, server_log) as url, \
             sync_playwright() as p:
-        code, token = _printed(server_log)
+        code, token = classroom.printed(server_log)
         browser = checks.launch(p)
         try:
             projector = _instructor(browser.new_context(viewport=checks.VIEWPORT), url, token, watch)
@@ -153,7 +142,7 @@ def test_a_killed_server_resumes_from_its_log_and_the_page_gets_its_seat_back(tm
             server, url = checks.start_server(_classroom(port, folder, "baseline", "--pace", "5"), port,
                                               tmp_path / "first.log")
             try:
-                code, token = _printed(tmp_path / "first.log")
+                code, token = classroom.printed(tmp_path / "first.log")
                 projector = _instructor(browser.new_context(), url, token, watch)
                 student = _student(browser, url, "Dee", code, watch)
                 title = student.text_content("#district-title")
@@ -179,7 +168,7 @@ def test_a_killed_server_resumes_from_its_log_and_the_page_gets_its_seat_back(tm
             with checks.demo_server(_classroom(port, folder, "--resume", str(folder)), port,
                                     tmp_path / "second.log") as url:
                 assert f"resumed at step {logged}" in (tmp_path / "second.log").read_text()
-                code_again, token = _printed(tmp_path / "second.log")
+                code_again, token = classroom.printed(tmp_path / "second.log")
                 assert code_again == code  # the same join code; the instructor's token is new
                 # the page reconnects by itself with its stored key: the same district, and the
                 # levers the log holds last (40 %), neither what the last step used (20 %) nor

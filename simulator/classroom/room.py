@@ -143,12 +143,11 @@ class Room:
         if seat.connected:
             for other in [p for p in self.pages if p.seat is seat]:
                 self.leave(other)  # the same student in a new tab: the old tab gives way
-        fresh = seat.levers is None
         seat.nickname, seat.connected = nickname, True
-        seat.levers = seat.levers or self.session.builtin_levers(seat.district)
-        if fresh:
+        if seat.levers is None:  # first time in this seat: the log learns the seat's key
             self.session.apply({"kind": "seat", "district": seat.district, "key": seat.key})
-        self.session.apply({"kind": "hold", "district": seat.district, "levers": seat.levers.as_list()})
+        levers = seat.levers or self.session.builtin_levers(seat.district)
+        self.session.apply({"kind": "hold", "district": seat.district, "levers": levers.as_list()})
         page.seat = seat
         page.post({**student_snapshot(self.session, seat), "key": key})
         if self.debrief is not None:
