@@ -30,7 +30,9 @@ Step order (one call to :meth:`GovernanceModel.step`, at step ``t``):
 4. **Analyze** filters and projects tension, flags faults and crisis, and
    leaves its assessment in Knowledge.
 5. **Knowledge** records the step and updates its learned lever effects.
-6. **The self-* loops** take their turns, in this order: self-healing,
+6. **Drift**: if the scenario's doctrine drifts, Knowledge's lever mix
+   is set to the drift's value at ``t`` (``loop/drift.py``).
+   **The self-* loops** take their turns, in this order: self-healing,
    self-protecting (mobilisation in a crisis), self-optimizing and
    self-configuring (on their periods). Each leaves its decision in
    Knowledge.
@@ -56,6 +58,7 @@ from .config import Config
 from .loop.apparatus import Apparatus
 from .loop.capacity import spent
 from .loop.contracts import Delivery
+from .loop.drift import drifting, lever_mix
 from .loop.governance import GovernanceLoop, PlanStage
 from .loop.knowledge import Knowledge, Record
 from .loop.mapek import MapeLoop
@@ -125,6 +128,9 @@ class GovernanceModel(mesa.Model):
         # and self-optimizing or self-configuring
         self._learning = config.optimizing.enabled
         self._remembering = config.optimizing.enabled or config.configuring.enabled
+        d = config.drift
+        self._drift = ((config.plan.soft_share, d.to, d.per_step, d.start)
+                       if drifting(d.per_step, config.plan.soft_share, d.to) else None)
 
         self.delivery = Delivery.zeros(D)
         self.loop.sense(0, self.knowledge)
@@ -185,7 +191,10 @@ class GovernanceModel(mesa.Model):
                 cost=self.cost,
             ))
 
-        # 6. the self-* loops, each a MAPE-K loop over Knowledge
+        # 6. the doctrine drifts (outside the loop); the self-* loops, each a MAPE-K loop over Knowledge
+        if self._drift is not None:
+            initial, to, per_step, start = self._drift
+            knowledge.update_settings(soft_share=lever_mix(t, initial, to, per_step, start))
         for loop in self.selfstar:
             loop.turn(t, knowledge)
 

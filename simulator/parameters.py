@@ -8,7 +8,8 @@ in the package invents a parameter.
 
 The groups follow the loop: the synthetic ``society`` and its ``disturbance``
 and ``shock`` inputs; the lever effects (``levers``); the four MAPE stages
-(``monitor``, ``analyze``, ``plan``, ``execute``) and the shared ``knowledge``;
+(``monitor``, ``analyze``, ``plan``, ``execute``), a slow ``drift`` of the
+centre's lever mix, and the shared ``knowledge``;
 the four self-* objectives
 (``healing``, ``protecting``, ``optimizing``, ``configuring``); the loop's
 ``structure``; the executing ``apparatus``; and the ``twin``, the
@@ -160,6 +161,10 @@ _DECLARED = [
     _p("plan.threshold_response", "float", 0.6, "Response intensity the threshold policy gives a district in fault.", 0.0, 5.0),
     _p("plan.integral_limit", "float", 5.0, "Most error the integral of the pid and balanced policies stores, either way (anti-windup).", 0.0, 100.0),
     _p("plan.service", "float", 0.5, "Share of its per-district budget the balanced policy offers everywhere as standing accommodation (times the lever mix).", 0.0, 1.0),
+    # --- a slow drift of the centre's doctrine (the road to a tipping point) ------
+    _p("drift.per_step", "float", 0.0, "How far the lever mix (plan.soft_share) moves each step toward drift.to once the drift starts: a slow change of the centre's doctrine (0: no drift).", 0.0, 0.1),
+    _p("drift.to", "float", 0.0, "Lever mix the drift moves toward and stops at (0: constraint only, 1: accommodation only).", 0.0, 1.0),
+    _p("drift.start", "int", 0, "Step at which the drift of the lever mix begins.", 0, 1_000_000),
     # --- Execute -------------------------------------------------------------------
     _p("execute.delay", "int", 1, "Steps between a decision and its effect in the society.", 0, 200),
     _p("execute.max_intensity", "float", 1.5, "Most any one lever can deliver to one district in a step.", 0.0, 10.0),

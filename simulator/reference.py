@@ -22,6 +22,7 @@ _GROUP_TITLES = {
     "monitor": "Monitor (sensory channel)",
     "analyze": "Analyze",
     "plan": "Plan",
+    "drift": "A slow drift of the lever mix (the road to a tipping point)",
     "execute": "Execute (motor channel)",
     "healing": "Self-healing (fast, per district)",
     "protecting": "Self-protecting (crisis-triggered)",

@@ -102,7 +102,8 @@ def run(scenario: Scenario, out: Path, *, command: Sequence[str], plot: bool = T
                         folder / "dashboard.png")
             if found is not None:
                 save_figure(early_warning_figure(series, found, f"{scenario.title}, early warning",
-                                                 subtitle, scenario=scenario), folder / "early_warning.png")
+                                                 subtitle, scenario=scenario, road=_road(scenario)),
+                            folder / "early_warning.png")
         if animate:
             from ..viz.animation import save_animation
             save_animation(frames, series, f"{scenario.title}: share expressing by district",
@@ -147,6 +148,21 @@ def _advance(model, steps: int, keep_maps: bool, progress: Callable[[], None] | 
         if progress is not None:
             progress()
     return maps
+
+
+def _road(scenario: Scenario):
+    """The twin's quiet state along the scenario's drift of the lever mix (None: no drift)."""
+    from ..loop.drift import drifting
+    from ..twin.solve import TwinError
+    from ..twin.tipping import road_to_tipping
+
+    c = scenario.config
+    if not drifting(c["drift.per_step"], c["plan.soft_share"], c["drift.to"]):
+        return None
+    try:
+        return road_to_tipping(c)
+    except TwinError:  # the figure goes without the twin's panel rather than not at all
+        return None
 
 
 def _early_warning(request: WarningRequest, series: pd.DataFrame) -> EarlyWarning:

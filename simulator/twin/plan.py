@@ -32,14 +32,14 @@ def integral_rate(p, integral: float, error: float) -> float:
 
 
 def planned(p, s, error: float, forecast: float, spread: float, faults: float,
-            budget: float) -> tuple[float, float, float, float]:
-    """Mean accommodation, constraint and incentive the policy asks for, and
-    the rate at which Plan's integral fills."""
+            budget: float, soft: float) -> tuple[float, float, float, float]:
+    """Mean accommodation, constraint and incentive the policy asks for with the
+    lever mix ``soft``, and the rate at which Plan's integral fills."""
     policy = p.plan_policy
     filling = 0.0
     if policy == "none":
         return 0.0, 0.0, 0.0, filling
-    soft, gain = p.plan_soft_share, p.plan_gain
+    gain = p.plan_gain
     incentive_share = p.plan_incentive_share
     if policy == "threshold":
         acc, con = plan.mix(p.plan_threshold_response * faults, soft)

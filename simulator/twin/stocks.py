@@ -64,6 +64,7 @@ import numpy as np
 import pandas as pd
 
 from ..loop import apparatus, capacity, execute
+from ..loop.drift import drift_ends, lever_mix
 from ..loop.selfstar import configuring, protecting
 from ..society import rules
 from ..society.grid import Grid
@@ -146,7 +147,7 @@ class GovernanceTwin:
         self.lower[self.index["integral"]], self.upper[self.index["integral"]] = -limit, limit
         self.upper[self.monitor_chain.start:self.monitor_chain.start + self.monitor_chain.size] = 1.0
 
-    # -- forcing: scheduled shocks, the legitimacy fall, the enforcement cut ------------
+    # -- forcing: scheduled shocks, the legitimacy fall, the enforcement cut, the drift --
     def shock_times(self, horizon: float) -> list[float]:
         """Times of scheduled shocks up to ``horizon`` (one step before the agent
         model's shock step, so that the twin at step t has felt step t's shock)."""
@@ -155,8 +156,8 @@ class GovernanceTwin:
 
     def forcing_changes(self, horizon: float) -> list[float]:
         """Times at which the legitimacy fall or the cut in standing enforcement
-        starts or stops (a step early, as shocks): kinks the solver must not
-        step across."""
+        starts or stops (a step early, as shocks), and the drift of the lever
+        mix: kinks the solver must not step across."""
         p = self.p
         times = []
         for drop, at, duration in ((p.shock_trust_drop, p.shock_trust_drop_step, p.shock_trust_drop_duration),
@@ -164,7 +165,15 @@ class GovernanceTwin:
                                     p.shock_enforcement_drop_duration)):
             if drop > 0 and at >= 0:
                 times += [at - 1.0, at - 1.0 + duration]
+        ends = drift_ends(p.plan_soft_share, p.drift_to, p.drift_per_step, p.drift_start)
+        if ends is not None:  # the drift of the lever mix starts and stops
+            times += [p.drift_start, ends]
         return sorted({t for t in times if 0 <= t <= horizon})
+
+    def lever_mix(self, t: float) -> float:
+        """The lever mix at time ``t`` (the scenario's, or where its drift has taken it)."""
+        p = self.p
+        return lever_mix(t, p.plan_soft_share, p.drift_to, p.drift_per_step, p.drift_start)
 
     def forcing(self, t: float) -> float:
         """Legitimacy fall per step at time ``t`` (0 outside its window)."""
@@ -345,7 +354,8 @@ class GovernanceTwin:
 
         # Plan: the policy's demand, fitted to the budget, then queued for Execute
         acc_p, con_p, inc_p, d[i["integral"]] = planned(p, s, error, forecast, spread, faults,
-                                                        capacity.lever_budget(s.capacity, self.overhead))
+                                                        capacity.lever_budget(s.capacity, self.overhead),
+                                                        self.lever_mix(t))
         self.execute_chain.flow(x, np.array((acc_p, con_p, inc_p, min(planned_mob, p.execute_max_intensity))),
                                 dx)
 

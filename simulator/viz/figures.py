@@ -276,7 +276,8 @@ def compare_figure(comparison, panels: dict[str, str] | None = None, how: str | 
     return fig
 
 
-def early_warning_figure(series: pd.DataFrame, warning, title: str, subtitle: str = "", *, scenario=None) -> Figure:
+def early_warning_figure(series: pd.DataFrame, warning, title: str, subtitle: str = "", *, scenario=None,
+                         road=None) -> Figure:
     """Early-warning panel: a series, and its rolling variance and lag-1 autocorrelation.
 
     Parameters
@@ -290,20 +291,23 @@ def early_warning_figure(series: pd.DataFrame, warning, title: str, subtitle: st
         The figure's title.
     subtitle : str, optional
         A second, smaller line under the title, e.g. ``"seed 1"``.
+    road : simulator.twin.tipping.Road, optional
+        For a scenario whose lever mix drifts: the twin's quiet state along
+        the drift, drawn in a fourth panel (its leading eigenvalue).
 
     Returns
     -------
     matplotlib.figure.Figure
-        Three panels sharing the time axis: the series with its trend over
+        Three panels (four with ``road``) sharing the time axis: the series with its trend over
         the analysed stretch (shaded) and the event; the rolling variance of
         the residual; its lag-1 autocorrelation. Each indicator's legend
         carries its Kendall tau.
     """
-    fig = Figure(figsize=(12.0, 10.0), layout="constrained")
+    fig = Figure(figsize=(12.0, 10.0 if road is None else 12.5), layout="constrained")
     FigureCanvasAgg(fig)
     fig.suptitle(figure_title(title, scenario, subtitle, width=fig.get_figwidth()), fontsize=TITLE_SIZE,
                  fontweight="bold")
-    axes = fig.subplots(3, 1, sharex=True)
+    axes = fig.subplots(3 if road is None else 4, 1, sharex=True)
     step = warning.step
     name = SERIES_INFO[warning.series].label if warning.series in SERIES_INFO else warning.series
     top = axes[0]
@@ -337,7 +341,27 @@ def early_warning_figure(series: pd.DataFrame, warning, title: str, subtitle: st
                   f"{warning.bandwidth:g} steps)", fontsize=PANEL_TITLE_SIZE, fontweight="bold",
                   loc="left")
     top.set_ylabel("level", fontsize=LABEL_SIZE)
+    if road is not None:
+        _road_panel(axes[3], road)
     axes[-1].set_xlabel("time (steps)", fontsize=LABEL_SIZE)
     return fig
+
+
+def _road_panel(ax, road) -> None:
+    """The twin's leading eigenvalue of the quiet state along the drift, and its fold."""
+    t = road.table
+    ax.plot(t["step"], t["leading_real"], color=_C["bluish_green"], linewidth=LINE_WIDTH, gid="eigenvalue",
+            label="the twin's quiet state: leading eigenvalue (0: it no longer recovers)")
+    ax.axhline(0.0, color=_C["black"], linewidth=1.0)
+    if road.fold_step is not None:
+        ax.axvline(road.fold_step, color=_C["reddish_purple"], linestyle="--", linewidth=1.8, gid="fold",
+                   label=f"the twin's fold: the quiet state is gone (lever mix {road.fold:.2f})")
+    ax.set_title("The twin along the drift: how fast the loop returns to its quiet state",
+                 fontsize=PANEL_TITLE_SIZE, fontweight="bold", loc="left")
+    ax.set_ylabel("per step", fontsize=LABEL_SIZE)
+    ax.tick_params(labelsize=TICK_SIZE)
+    ax.grid(True, color="0.85", linewidth=0.8)
+    ax.set_axisbelow(True)
+    ax.legend(fontsize=LEGEND_SIZE, loc="upper left", framealpha=0.9)
 
 
