@@ -83,6 +83,11 @@ SESSION: tuple[Lesson, ...] = (
        "govsim run managing_the_managers --set apparatus.oversight=0 --out runs/x-no-oversight",
        "govsim run managing_the_managers --set structure.centralisation=1 --set configuring.enabled=false "
        "--out runs/x-oversight"),
+    _l("tipping_point", "A tipping point and its warning", "tipping_point",
+       "govsim compare tipping_point --replicates 10 --out runs/x-tipping",
+       "govsim run tipping_point --early-warning --ew-start 200 --out runs/x-tip",
+       "govsim run tipping_point --variant control --early-warning --ew-start 200 --out runs/x-no-tip",
+       "govsim run tipping_point --early-warning --ew-start 200 --ew-series latent --out runs/x-tip-latent"),
 )
 
 

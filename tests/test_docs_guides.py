@@ -29,14 +29,14 @@ ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
 GUIDES = ("concepts.md", "teaching.md")
 
-#: The eleven teaching units (DESIGN.md section 3); their names are fixed.
-ELEVEN = (
+#: The teaching units (DESIGN.md section 3); their names are fixed.
+UNITS = (
     "baseline", "delay_oscillation", "soft_and_hard", "blind_spots", "goodhart",
     "requisite_variety", "shock_resilience", "centralise_or_delegate", "participation",
-    "managing_the_managers", "epstein_civil_violence",
+    "managing_the_managers", "epstein_civil_violence", "tipping_point",
 )
-#: Every scenario a guide may name: the eleven, and the twin's pure delayed-feedback loop.
-SCENARIOS = (*ELEVEN, "delayed_feedback")
+#: Every scenario a guide may name: the units, and the twin's pure delayed-feedback loop.
+SCENARIOS = (*UNITS, "delayed_feedback")
 #: Placeholder a guide may use for "any scenario" in a command.
 PLACEHOLDER = "NAME"
 #: Suffixes that make ``name.suffix`` a file name rather than a parameter key.
@@ -390,7 +390,7 @@ def test_teaching_blocks_have_predict_observe_explain():
     assert 3 <= len(blocks) <= 4
     for heading, body in blocks.items():
         assert re.search(r"\((\d+):(\d\d)–(\d+):(\d\d)\)", heading), heading
-        scenario = [s for s in ELEVEN if s in heading]
+        scenario = [s for s in UNITS if s in heading]
         assert len(scenario) == 1, heading
         for part in ("**Ask students to predict.**", "**What they should see",
                      "**Questions.**", "**Pitfalls.**", "- **Series:**"):
@@ -411,7 +411,7 @@ def test_teaching_uses_every_kind_of_command():
 def test_teaching_offers_every_scenario():
     text = _text("teaching.md")
     used = {c.split()[2] for c in _commands(text) if len(c.split()) > 2}
-    assert sorted(set(ELEVEN) - used) == []
+    assert sorted(set(UNITS) - used) == []
 
 
 def test_teaching_has_pitfalls_classroom_note_and_hand_out():

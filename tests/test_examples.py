@@ -149,6 +149,10 @@ def test_lessons_show_their_phenomena(lessons):
     six = r["06_blind_spots"]
     assert six["gap_before_shock_heavy"] > six["gap_before_shock_light"] + 0.2
     assert six["observed_before_shock_heavy"] < six["observed_before_shock_light"]
+    seven = r["07_tipping_point"]
+    assert 0 < seven["mix_at_tip"] - seven["twin_fold"] < 0.12 and seven["control_runs_tipped"] == 0
+    assert seven["tau_variance_drift"] > seven["tau_variance_control"] + 0.3
+    assert seven["tau_autocorrelation_drift"] > seven["tau_autocorrelation_control"] + 0.3
 
 
 def test_notebooks_are_stored_without_outputs():

@@ -32,6 +32,8 @@ from simulator.experiments.compare import compare_variants
 from simulator.experiments.tipping import tip_step, warning_before
 from simulator.twin.tipping import road_to_tipping
 
+from stated import stated  # docs/numbers.toml: the figures the texts state
+
 SEEDS = 10
 SCENARIO = load_scenario("tipping_point")
 START = SCENARIO.config["drift.start"]
@@ -59,8 +61,8 @@ def mix_at(frame, step):
 
 def test_the_twin_finds_the_fold_and_the_agents_tip_just_before_it(runs, road):
     drift, control, tips = runs
-    assert road.fold is not None and 0.18 < road.fold < 0.25  # measured 0.2125
-    assert all(t is not None for t in tips), f"tips: {tips}"
+    assert road.fold is not None and road.fold == stated("tipping_point.fold") == stated("teaching.tipping_fold")  # 0.2125
+    assert all(t is not None and 1800 <= t - START <= 2500 for t in tips), f"tips: {tips}"  # 2002-2331
     early = np.array([mix_at(frame, t) for frame, t in zip(drift, tips)]) - road.fold
     assert np.all(early > 0) and np.all(early < EARLY), early  # measured 0.038-0.087
     assert all(tip_step(frame, START) is None for frame in control)

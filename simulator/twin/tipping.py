@@ -70,9 +70,9 @@ def road_to_tipping(values: Mapping[str, Any], resolution: float = RESOLUTION) -
     if not drifting(per_step, initial, to):
         raise TwinError("the lever mix does not drift in this scenario (set drift.per_step > 0 "
                         "and drift.to different from plan.soft_share)")
-    count = int(round(abs(initial - to) / resolution)) + 1
+    count = round(abs(initial - to) / resolution) + 1
     grid = np.linspace(initial, to, count)  # in the order the drift goes
-    scan = follow(values, KEY, grid)
+    scan = follow(values, KEY, grid.tolist())
     level = scan.twins[0].index["expression"]
     stable = [k for k, p in enumerate(scan.points[0]) if p.stable]
     if not stable:

@@ -327,7 +327,7 @@ def early_warning_figure(series: pd.DataFrame, warning, title: str, subtitle: st
         ax.set_ylabel(ylabel, fontsize=LABEL_SIZE)
         ax.set_title(panel, fontsize=PANEL_TITLE_SIZE, fontweight="bold", loc="left")
     event = warning.event if warning.event_found != "none" else None
-    for ax in axes:
+    for ax in axes[:3]:
         ax.axvspan(warning.start, step[-1], color=_C["yellow"], alpha=0.25, linewidth=0,
                    gid="stretch", label="analysed stretch" if ax is top else None, zorder=0)
         if event is not None:
@@ -342,14 +342,16 @@ def early_warning_figure(series: pd.DataFrame, warning, title: str, subtitle: st
                   loc="left")
     top.set_ylabel("level", fontsize=LABEL_SIZE)
     if road is not None:
-        _road_panel(axes[3], road)
+        _road_panel(axes[3], road, event)
     axes[-1].set_xlabel("time (steps)", fontsize=LABEL_SIZE)
     return fig
 
 
-def _road_panel(ax, road) -> None:
-    """The twin's leading eigenvalue of the quiet state along the drift, and its fold."""
+def _road_panel(ax, road, event: int | None) -> None:
+    """The twin's leading eigenvalue of the quiet state along the drift, its fold, and the event."""
     t = road.table
+    if event is not None:
+        ax.axvline(event, color=_C["black"], linestyle=":", linewidth=1.8, gid="event")
     ax.plot(t["step"], t["leading_real"], color=_C["bluish_green"], linewidth=LINE_WIDTH, gid="eigenvalue",
             label="the twin's quiet state: leading eigenvalue (0: it no longer recovers)")
     ax.axhline(0.0, color=_C["black"], linewidth=1.0)
