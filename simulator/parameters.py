@@ -123,6 +123,9 @@ _DECLARED = [
     _p("shock.enforcement_drop", "float", 0.0, "Total fall in the standing enforcement presence society.enforcement (a cut in the police force; it stops at 0); 0: none.", 0.0, 1.0),
     _p("shock.enforcement_drop_step", "int", -1, "Step at which the cut in standing enforcement starts (-1: none).", -1, 1_000_000),
     _p("shock.enforcement_drop_duration", "int", 1, "Steps over which the cut in standing enforcement is spread (1: sudden).", 1, 100_000),
+    _p("shock.accommodation_drop", "float", 0.0, "Share of accommodation's effect (levers.accommodation_effect) that is lost: the society changes and services stop working as well, and nobody tells the loop; 0: none.", 0.0, 1.0),
+    _p("shock.accommodation_drop_step", "int", -1, "Step at which accommodation starts to lose its effect (-1: never).", -1, 1_000_000),
+    _p("shock.accommodation_drop_duration", "int", 1, "Steps over which accommodation loses its effect (1: at once).", 1, 100_000),
     # --- how the society responds to each lever ----------------------------------
     _p("levers.accommodation_effect", "float", 1.0, "Share-per-step of matching pressure that one unit of accommodation resolves (before saturation).", 0.0, 10.0),
     _p("levers.unmatched_effect", "float", 0.15, "Effectiveness of accommodation on disturbance types with no matching response type, relative to matched ones.", 0.0, 1.0),
@@ -150,7 +153,7 @@ _DECLARED = [
     _p("analyze.horizon", "int", 0, "Steps ahead the trend is projected to act pre-emptively (0: purely reactive).", 0, 100),
     _p("analyze.trend_smoothing", "float", 0.2, "Weight of the newest change of tension in the trend that the horizon projects (1: only the last change).", 0.0, 1.0),
     # --- Plan ----------------------------------------------------------------------
-    _p("plan.policy", "choice", "balanced", "How the capacity budget is allocated across districts and levers.", choices=("none", "threshold", "pid", "balanced")),
+    _p("plan.policy", "choice", "balanced", "How the capacity budget is allocated across districts and levers.", choices=("none", "threshold", "pid", "balanced", "predictive")),
     _p("plan.capacity", "float", 0.4, "Capacity budget per district per step, shared by all levers, monitoring and oversight.", 0.0, 5.0),
     _p("plan.soft_share", "float", 0.5, "Lever mix: share of the response given as accommodation (the rest is constraint).", 0.0, 1.0),
     _p("plan.incentive_share", "float", 0.1, "Share of the lever budget spent on incentives to participate.", 0.0, 1.0),
@@ -160,6 +163,9 @@ _DECLARED = [
     _p("plan.threshold_response", "float", 0.6, "Response intensity the threshold policy gives a district in fault.", 0.0, 5.0),
     _p("plan.integral_limit", "float", 5.0, "Most error the integral of the pid and balanced policies stores, either way (anti-windup).", 0.0, 100.0),
     _p("plan.service", "float", 0.5, "Share of its per-district budget the balanced policy offers everywhere as standing accommodation (times the lever mix).", 0.0, 1.0),
+    _p("plan.knows_delays", "bool", True, "The predictive policy knows its own delays: it counts the decisions still on their way and learns and forecasts with the step each one lands (off: as if every decision acted at once).", None, None),
+    _p("plan.horizon", "int", 10, "Steps the predictive policy looks ahead, counted from when a decision made now first shows in what the loop sees.", 1, 200),
+    _p("plan.response_cost", "float", 0.02, "Predictive policy: the tension above the set-point that one unit of response per step is judged as bad as (higher: it spends less; 0: cost is no object).", 0.0, 1.0),
     # --- Execute -------------------------------------------------------------------
     _p("execute.delay", "int", 1, "Steps between a decision and its effect in the society.", 0, 200),
     _p("execute.max_intensity", "float", 1.5, "Most any one lever can deliver to one district in a step.", 0.0, 10.0),
