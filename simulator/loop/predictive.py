@@ -78,6 +78,7 @@ class Predictive:
                                   self._k, self._k)[1]
         # each decision as (the part decided locally, the part decided by the centre), newest last
         self._decisions: deque[tuple[np.ndarray, np.ndarray]] = deque(maxlen=self._monitor + longest + 1)
+        self._calls = self._made = 0  # steps planned, and decisions remembered
         self._seen = -1  # the step of the latest assessment learned from
         self._previous: np.ndarray | None = None  # tension the step before the latest seen
         self._earlier: np.ndarray | None = None  # and the step before that
@@ -94,20 +95,27 @@ class Predictive:
         return self._monitor + local, self._monitor + central
 
     def _ordered(self, back: int, central: bool) -> np.ndarray | float:
-        """One channel of the decision made ``back`` steps ago (0 before the first decision)."""
+        """One channel of the decision made ``back`` steps before the latest assessment came
+        (0 before the first decision)."""
+        back += self._made - self._calls + 1  # 1 once this step's decision is in too
         if back > len(self._decisions):
             return 0.0
         return self._decisions[-back][1 if central else 0]
 
     def _in_force(self, ahead: int, local: int, central: int) -> np.ndarray | float:
-        """Response in force ``ahead`` steps after the latest seen step, from past decisions
-        (``local`` and ``central``: each channel's delays, :meth:`_delays`)."""
         parts = [self._ordered(delay - ahead, centrally) for delay, centrally in ((local, False), (central, True))
                  if delay - ahead >= 1]
         return sum(parts, 0.0)
 
+    def in_force(self, ahead: int, s: Settings) -> np.ndarray | float:
+        """The response the loop knows to be in force in each district ``ahead`` steps after
+        the latest step it sees (0: that step), from the decisions it has made: what it will
+        order later is not counted."""
+        return self._in_force(ahead, *self._delays(s))
+
     def respond(self, a: Assessment, s: Settings) -> np.ndarray | None:
         """The response per district, or None while the model is not confident (use the pid rule)."""
+        self._calls += 1
         local, central = self._delays(s)
         tension = np.asarray(a.tension, dtype=float)
         if a.step > self._seen:
@@ -147,3 +155,4 @@ class Predictive:
             local += amount * (1.0 - share)
             central += amount * share
         self._decisions.append((local, central))
+        self._made += 1
