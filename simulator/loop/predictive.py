@@ -3,10 +3,12 @@
 Every step, for every district at once, it
 
 1. **learns**: adds the newest step's evidence to its internal model
-   (:class:`~simulator.loop.foresight.Foresight`): the tension it now sees,
-   the tension it saw the step before, and the response that was in force in
-   the district at that step, which it knows from its own past decisions and
-   its own delays (it never reads the society);
+   (:class:`~simulator.loop.foresight.Foresight`): the tension it now sees
+   and the two steps before, and the response that was in force in the
+   district at that step, which it knows from its own past decisions and its
+   own delays (it never reads the society; with ``plan.knows_delays`` off it
+   takes every decision to act at once, and pairs what it sees with the
+   wrong decisions);
 2. **forecasts** each district's tension from the latest it sees, through
    the decisions already on their way (the *pipeline*: what it ordered in
    the last ``monitor.delay`` plus decision-delay steps has not shown yet in
