@@ -172,7 +172,7 @@ _DECLARED = [
     _p("execute.loss", "float", 0.15, "Share of every delivery lost in implementation by the agencies.", 0.0, 1.0),
     # --- Knowledge -------------------------------------------------------------------
     _p("knowledge.memory", "int", 400, "Steps of system-level history Knowledge keeps for the slow loops to judge by.", 2, 100_000),
-    _p("knowledge.forgetting", "float", 0.98, "How much of its past evidence the learned lever-effect model keeps each step (1: never forgets).", 0.5, 1.0),
+    _p("knowledge.forgetting", "float", 0.98, "How much of its past evidence each learned model keeps each step: the lever effects self-optimizing reads, and the predictive policy's model of tension (1: never forgets).", 0.5, 1.0),
     # --- the four self-* objectives ---------------------------------------------
     _p("healing.enabled", "bool", True, "Self-healing: each district's local unit repairs its district when tension is above the set-point, with the share of the response the structure delegates (off: local units spread their share evenly).", None, None),
     _p("healing.horizon", "int", 0, "Steps ahead each district projects its own tension along its trend, to repair before it passes the set-point (0: only what is already there).", 0, 100),
