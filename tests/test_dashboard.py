@@ -135,7 +135,7 @@ def test_score_sheet_compares_with_every_policy_on_the_same_seed():
     model.run(12)
     sheet = score_sheet(model, sc, 11)
     assert list(sheet["who"]) == ["you", "policy 'none'", "policy 'threshold'", "policy 'pid'",
-                                  "policy 'balanced'"]
+                                  "policy 'balanced'", "policy 'predictive'"]
     assert list(sheet.columns[1:]) == list(SCORE_COLUMNS)
     # ... gets exactly what the 'none' policy gets on the same seed
     you, none = sheet.iloc[0], sheet.iloc[1]
