@@ -83,6 +83,12 @@ SESSION: tuple[Lesson, ...] = (
        "govsim run managing_the_managers --set apparatus.oversight=0 --out runs/x-no-oversight",
        "govsim run managing_the_managers --set structure.centralisation=1 --set configuring.enabled=false "
        "--out runs/x-oversight"),
+    _l("pre_emption", "Pre-emption and the good regulator", "pre_emption",
+       "govsim compare pre_emption --replicates 10 --out runs/x-pre-emption",
+       "govsim run pre_emption --variant pid --out runs/x-reactive",
+       "govsim run pre_emption --variant predictive --out runs/x-predictive",
+       "govsim run pre_emption --variant stale --out runs/x-stale",
+       "govsim run pre_emption --variant predictive --set shock.accommodation_drop=0 --out runs/x-no-change"),
     _l("tipping_point", "A tipping point and its warning", "tipping_point",
        "govsim compare tipping_point --replicates 10 --out runs/x-tipping",
        "govsim run tipping_point --early-warning --ew-start 200 --out runs/x-tip",

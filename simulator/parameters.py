@@ -124,6 +124,9 @@ _DECLARED = [
     _p("shock.enforcement_drop", "float", 0.0, "Total fall in the standing enforcement presence society.enforcement (a cut in the police force; it stops at 0); 0: none.", 0.0, 1.0),
     _p("shock.enforcement_drop_step", "int", -1, "Step at which the cut in standing enforcement starts (-1: none).", -1, 1_000_000),
     _p("shock.enforcement_drop_duration", "int", 1, "Steps over which the cut in standing enforcement is spread (1: sudden).", 1, 100_000),
+    _p("shock.accommodation_drop", "float", 0.0, "Share of accommodation's effect (levers.accommodation_effect) that is lost: the society changes and services stop working as well, and nobody tells the loop; 0: none.", 0.0, 1.0),
+    _p("shock.accommodation_drop_step", "int", -1, "Step at which accommodation starts to lose its effect (-1: never).", -1, 1_000_000),
+    _p("shock.accommodation_drop_duration", "int", 1, "Steps over which accommodation loses its effect (1: at once).", 1, 100_000),
     # --- how the society responds to each lever ----------------------------------
     _p("levers.accommodation_effect", "float", 1.0, "Share-per-step of matching pressure that one unit of accommodation resolves (before saturation).", 0.0, 10.0),
     _p("levers.unmatched_effect", "float", 0.15, "Effectiveness of accommodation on disturbance types with no matching response type, relative to matched ones.", 0.0, 1.0),
@@ -151,7 +154,7 @@ _DECLARED = [
     _p("analyze.horizon", "int", 0, "Steps ahead the trend is projected to act pre-emptively (0: purely reactive).", 0, 100),
     _p("analyze.trend_smoothing", "float", 0.2, "Weight of the newest change of tension in the trend that the horizon projects (1: only the last change).", 0.0, 1.0),
     # --- Plan ----------------------------------------------------------------------
-    _p("plan.policy", "choice", "balanced", "How the capacity budget is allocated across districts and levers.", choices=("none", "threshold", "pid", "balanced")),
+    _p("plan.policy", "choice", "balanced", "How the capacity budget is allocated across districts and levers.", choices=("none", "threshold", "pid", "balanced", "predictive")),
     _p("plan.capacity", "float", 0.4, "Capacity budget per district per step, shared by all levers, monitoring and oversight.", 0.0, 5.0),
     _p("plan.soft_share", "float", 0.5, "Lever mix: share of the response given as accommodation (the rest is constraint).", 0.0, 1.0),
     _p("plan.incentive_share", "float", 0.1, "Share of the lever budget spent on incentives to participate.", 0.0, 1.0),
@@ -161,6 +164,9 @@ _DECLARED = [
     _p("plan.threshold_response", "float", 0.6, "Response intensity the threshold policy gives a district in fault.", 0.0, 5.0),
     _p("plan.integral_limit", "float", 5.0, "Most error the integral of the pid and balanced policies stores, either way (anti-windup).", 0.0, 100.0),
     _p("plan.service", "float", 0.5, "Share of its per-district budget the balanced policy offers everywhere as standing accommodation (times the lever mix).", 0.0, 1.0),
+    _p("plan.knows_delays", "bool", True, "The predictive policy knows its own delays: it counts the decisions still on their way and learns and forecasts with the step each one lands (off: as if every decision acted at once).", None, None),
+    _p("plan.horizon", "int", 10, "Steps the predictive policy looks ahead, counted from when a decision made now first shows in what the loop sees.", 1, 200),
+    _p("plan.response_cost", "float", 0.02, "Predictive policy: the tension above the set-point that one unit of response per step is judged as bad as (higher: it spends less; 0: cost is no object).", 0.0, 1.0),
     # --- a slow drift of the centre's doctrine (the road to a tipping point) ------
     _p("drift.per_step", "float", 0.0, "How far the lever mix (plan.soft_share) moves each step toward drift.to once the drift starts: a slow change of the centre's doctrine (0: no drift).", 0.0, 0.1),
     _p("drift.to", "float", 0.0, "Lever mix the drift moves toward and stops at (0: constraint only, 1: accommodation only).", 0.0, 1.0),
@@ -171,7 +177,7 @@ _DECLARED = [
     _p("execute.loss", "float", 0.15, "Share of every delivery lost in implementation by the agencies.", 0.0, 1.0),
     # --- Knowledge -------------------------------------------------------------------
     _p("knowledge.memory", "int", 400, "Steps of system-level history Knowledge keeps for the slow loops to judge by.", 2, 100_000),
-    _p("knowledge.forgetting", "float", 0.98, "How much of its past evidence the learned lever-effect model keeps each step (1: never forgets).", 0.5, 1.0),
+    _p("knowledge.forgetting", "float", 0.98, "How much of its past evidence each learned model keeps each step: the lever effects self-optimizing reads, and the predictive policy's model of tension (1: never forgets).", 0.5, 1.0),
     # --- the four self-* objectives ---------------------------------------------
     _p("healing.enabled", "bool", True, "Self-healing: each district's local unit repairs its district when tension is above the set-point, with the share of the response the structure delegates (off: local units spread their share evenly).", None, None),
     _p("healing.horizon", "int", 0, "Steps ahead each district projects its own tension along its trend, to repair before it passes the set-point (0: only what is already there).", 0, 100),

@@ -197,3 +197,40 @@ def run_many() -> Callable[..., dict[str, list[Any]]]:
         return {name: series[i * len(seeds):(i + 1) * len(seeds)] for i, name in enumerate(scenarios)}
 
     return run
+
+
+@pytest.fixture(scope="session")
+def linear_plant(assessment, settings_from) -> Callable[..., tuple[np.ndarray, np.ndarray]]:
+    """``linear_plant(planner, config, steps, seed=0)``: a Plan stage in a loop with a linear society.
+
+    Per district, true tension ``x[t] = x[t-1] + c0 + c1 x[t-1] + b u[t]`` plus
+    a little noise, ``u[t]`` the response the plan made ``1 + execute.delay``
+    steps earlier delivered (all of it decided by the centre with no extra
+    delay: give ``structure.centralisation = 1``, ``structure.central_delay
+    = 0``); the plan sees tension ``monitor.delay`` steps late, with
+    measurement noise. Returns the true tension, one row per step, and the
+    response in force, one row per step including those already decided
+    beyond the last. No agents: a fast, known plant for the policies.
+    """
+
+    def run(planner, config: Config, steps: int, seed: int = 0, c0: float = 0.01, c1: float = -0.02,
+            b: float = -0.03, noise: float = 0.01) -> tuple[np.ndarray, np.ndarray]:
+        rng = np.random.default_rng(seed)
+        districts = config.society.districts_per_side ** 2
+        late, lag = config.monitor.delay, 1 + config.execute.delay
+        x = np.empty((steps + 1, districts))
+        x[0] = rng.uniform(0.15, 0.35, districts)
+        seen = np.empty_like(x)
+        seen[0] = x[0] + noise * rng.standard_normal(districts)
+        u = np.zeros((steps + 1 + lag, districts))
+        settings = settings_from(config)
+        for t in range(1, steps + 1):
+            x[t] = x[t - 1] + c0 + c1 * x[t - 1] + b * u[t] + 0.005 * rng.standard_normal(districts)
+            seen[t] = x[t] + noise * rng.standard_normal(districts)
+            step = max(0, t - late)
+            a = assessment(seen[step], setpoint=config.analyze.setpoint, step=step)
+            plan = planner.plan(a, settings, 10.0 * districts, np.zeros(districts), None)
+            u[t + lag] = plan.accommodate + plan.constrain
+        return x, u
+
+    return run

@@ -93,7 +93,7 @@ def test_run_with_plot_writes_png(tmp_path):
     [
         (["run", "baseline", "--set", "society.agents=-5"], "society.agents must be an integer in [1, 5000000], got -5"),
         (["run", "baseline", "--set", "plan.polcy=pid"], "did you mean 'plan.policy'"),
-        (["run", "baseline", "--set", "plan.policy=fast"], "one of 'none', 'threshold', 'pid', 'balanced'"),
+        (["run", "baseline", "--set", "plan.policy=fast"], "one of 'none', 'threshold', 'pid', 'balanced', 'predictive'"),
         (["run", "baseline", "--set", "monitor.delay=1.5"], "monitor.delay must be an integer"),
         (["run", "baseline", "--set", "healing.enabled=maybe"], "healing.enabled must be true or false"),
         (["run", "baseline", "--set", "nokey"], "key=value"),

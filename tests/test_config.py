@@ -73,7 +73,7 @@ def test_unknown_group_in_tables_is_named_with_suggestion():
     ("analyze.smoothing", 0.0, "analyze.smoothing must be a number in [0.01, 1], got 0.0"),
     ("healing.enabled", 1, "healing.enabled must be true or false, got 1"),
     ("healing.enabled", "true", "healing.enabled must be true or false, got 'true'"),
-    ("plan.policy", "pidd", "plan.policy must be one of 'none', 'threshold', 'pid', 'balanced', got 'pidd'"),
+    ("plan.policy", "pidd", "plan.policy must be one of 'none', 'threshold', 'pid', 'balanced', 'predictive', got 'pidd'"),
     ("optimizing.objective", 1, "optimizing.objective must be one of 'tension', 'observed', got 1"),
 ])
 def test_bad_values_are_rejected_with_key_value_and_allowed(key, value, message):

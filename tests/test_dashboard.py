@@ -11,7 +11,15 @@ from simulator import load_scenario
 from simulator.classroom import SERVER_MODULES
 from simulator.cli.main import main
 from simulator.dashboard import VIZ_MODULES, missing_viz
-from simulator.dashboard.charts import FELT_AND_SEEN, MAP_QUANTITIES, district_map, district_values, line_chart
+from simulator.dashboard.charts import (
+    FELT_AND_SEEN,
+    FORECAST_PAST,
+    MAP_QUANTITIES,
+    district_map,
+    district_values,
+    forecast_chart,
+    line_chart,
+)
 from simulator.dashboard.controls import CONTROLS, DashboardModel, model_params
 from simulator.dashboard.play import PLAY_STEPS, SCORE_COLUMNS, play_model, score_sheet
 from simulator.dashboard.server import demo_play, demo_scenario, environment
@@ -76,6 +84,23 @@ def test_line_chart_carries_the_recorded_series(stepped):
         np.testing.assert_allclose(series["data"], frame[column], atol=1e-4)
 
 
+def test_the_forecast_panel_shows_what_the_predictive_plan_acted_on():
+    model = DashboardModel(scenario=load_scenario("pre_emption"), seed=3)
+    for _ in range(60):
+        model.step()
+    forecast = model.loop.planner.predictive.forecast
+    frame = model.series()
+    option = forecast_chart(frame, forecast)
+    seen, without, planned, setpoint = option["series"]
+    assert len(option["xAxis"]["data"]) == FORECAST_PAST + len(forecast.planned)
+    np.testing.assert_allclose(seen["data"][:FORECAST_PAST], frame["tension"].tail(FORECAST_PAST), atol=1e-4)
+    assert without["data"][FORECAST_PAST:] == [round(v, 4) for v in forecast.without]
+    assert planned["data"][FORECAST_PAST:] == [round(v, 4) for v in forecast.planned]
+    assert set(setpoint["data"]) == {model.config.analyze.setpoint}
+    # the response it chose is meant to bring tension down: its forecast ends lower than doing nothing
+    assert forecast.confident and forecast.planned[-1] < forecast.without[-1]
+
+
 def test_the_loop_in_words(stepped):
     words = describe_step(stepped.report())
     assert list(words) == list(STAGES)
@@ -135,7 +160,7 @@ def test_score_sheet_compares_with_every_policy_on_the_same_seed():
     model.run(12)
     sheet = score_sheet(model, sc, 11)
     assert list(sheet["who"]) == ["you", "policy 'none'", "policy 'threshold'", "policy 'pid'",
-                                  "policy 'balanced'"]
+                                  "policy 'balanced'", "policy 'predictive'"]
     assert list(sheet.columns[1:]) == list(SCORE_COLUMNS)
     # ... gets exactly what the 'none' policy gets on the same seed
     you, none = sheet.iloc[0], sheet.iloc[1]

@@ -33,7 +33,7 @@ GUIDES = ("concepts.md", "teaching.md")
 UNITS = (
     "baseline", "delay_oscillation", "soft_and_hard", "blind_spots", "goodhart",
     "requisite_variety", "shock_resilience", "centralise_or_delegate", "participation",
-    "managing_the_managers", "epstein_civil_violence", "tipping_point",
+    "managing_the_managers", "epstein_civil_violence", "tipping_point", "pre_emption",
 )
 #: Every scenario a guide may name: the units, and the twin's pure delayed-feedback loop.
 SCENARIOS = (*UNITS, "delayed_feedback")
@@ -314,6 +314,9 @@ REQUIRED_CONCEPTS = {
     "resilience and stability": r"^resilience (and|vs\.?|versus) stability$",
     "Goodhart's law": r"^goodhart's law$",
     "the Epstein civil-violence model": r"epstein civil-violence model",
+    "pre-emption": r"^pre-emption$",
+    "the good regulator": r"^the good regulator$",
+    "critical slowing down": r"^critical slowing down and early warning$",
 }
 
 SOURCES = {

@@ -149,6 +149,10 @@ def test_lessons_show_their_phenomena(lessons):
     six = r["06_blind_spots"]
     assert six["gap_before_shock_heavy"] > six["gap_before_shock_light"] + 0.2
     assert six["observed_before_shock_heavy"] < six["observed_before_shock_light"]
+    eight = r["08_pre_emption"]
+    assert eight["need_sd_before_predictive"] < eight["need_sd_before_pid"] / 2
+    assert eight["cost_predictive"] < eight["cost_pid"]
+    assert eight["need_after_stale"] > eight["need_after_pid"]
     seven = r["07_tipping_point"]
     assert 0 < seven["mix_at_tip"] - seven["twin_fold"] < 0.12 and seven["control_runs_tipped"] == 0
     assert seven["tau_variance_drift"] > seven["tau_variance_control"] + 0.3

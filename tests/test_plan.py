@@ -33,13 +33,17 @@ def lever_total(plan):
     return plan.accommodate.sum() + plan.constrain.sum() + plan.incentivise.sum()
 
 
-def test_every_declared_policy_plans_in_its_own_way(make_config, make_grid, assessment, settings_from):
+def test_every_declared_policy_plans_in_its_own_way(make_config, make_grid, assessment, settings_from,
+                                                    linear_plant):
     # each choice a scenario may declare is a policy of its own, none a silent default
     assert set(POLICIES) == set(PARAMETERS["plan.policy"].choices)
     tension = np.linspace(0.0, 0.6, D)
     plans = {}
     for policy in PARAMETERS["plan.policy"].choices:
         p, config = planner(make_config, make_grid, **{"plan.policy": policy})
+        if policy == "predictive":  # it answers as pid until it has learned a model: teach it one
+            linear_plant(p, config, 60)
+            assert p.predictive.forecast.confident
         plan = p.plan(a := assessment(tension), settings_from(config), budget=0.4 * D, mobilise=np.zeros(D),
                       repair=healed(config, a))
         plans[policy] = np.concatenate((plan.accommodate, plan.constrain, plan.incentivise))

@@ -15,7 +15,7 @@ from mesa.visualization.utils import update_counter
 
 from ..narrate import describe_loops, describe_step
 from ..scenario import ABOUT_SECTIONS
-from .charts import FELT_AND_SEEN, LEVERS, MAP_QUANTITIES, district_map, district_values, line_chart
+from .charts import FELT_AND_SEEN, LEVERS, MAP_QUANTITIES, district_map, district_values, forecast_chart, line_chart
 from .controls import DashboardModel, model_params
 from .look import CHART, STYLE, Heading, Paragraph
 from .play_page import PlayPage
@@ -63,6 +63,22 @@ def Levers(model):
     return card
 
 
+def Forecast(model):
+    """The predictive policy's last forecast: what it saw, expected, and acted on."""
+    predictive = getattr(model.loop.planner, "predictive", None)
+    forecast = predictive.forecast if predictive is not None else None
+    with solara.Card("What the predictive Plan forecast") as card:
+        if forecast is None:
+            Paragraph("Not yet", "The predictive policy forecasts from its first decision on.")
+        else:
+            solara.FigureEcharts(forecast_chart(model.series(), forecast), attributes=CHART)
+            solara.Text("Its own model chose this step's response: it learned that responding lowers "
+                        "tension." if forecast.confident else
+                        "Its model is not yet sure that responding lowers tension, so the pid rule "
+                        "chose; the dashed lines are what the model would say.")
+    return card
+
+
 def MapeK(model):
     """What each stage of the fast loop, and each self-* loop, saw and did last, in words."""
     with solara.Card(f"The loops at step {model.steps}") as card:
@@ -91,6 +107,8 @@ def Panels(model):
             DistrictMap(model)
         with solara.Column():
             MapeK(model)
+            if model.config.plan.policy == "predictive":
+                Forecast(model)
             FeltAndSeen(model)
             Levers(model)
 

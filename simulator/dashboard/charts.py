@@ -14,8 +14,8 @@ import pandas as pd
 
 from ..viz.figures import OKABE_ITO as C
 
-__all__ = ["MAP_QUANTITIES", "district_values", "district_map", "line_chart",
-           "FELT_AND_SEEN", "LEVERS"]
+__all__ = ["MAP_QUANTITIES", "district_values", "district_map", "line_chart", "forecast_chart",
+           "FELT_AND_SEEN", "LEVERS", "FORECAST_PAST"]
 
 #: What the map can show: label -> what it means.
 MAP_QUANTITIES: dict[str, str] = {
@@ -95,4 +95,47 @@ def line_chart(frame: pd.DataFrame, series: dict[str, tuple[str, str]], title: s
                     "lineStyle": {"width": 3},
                     "data": [round(float(v), 4) for v in frame[column].to_numpy()]}
                    for column, (label, colour) in series.items()],
+    }
+
+
+#: Steps of the loop's estimated tension the forecast chart shows before the forecast starts.
+FORECAST_PAST = 40
+
+
+def forecast_chart(frame: pd.DataFrame, forecast) -> dict:
+    """What the predictive policy acted on: the tension it saw, and its two forecasts.
+
+    ``forecast`` is the policy's last :class:`~simulator.loop.predictive.Forecast`
+    (means over the districts): ``without`` the response chosen now, and
+    ``planned`` with it. Both are drawn on the loop's own clock: the tension
+    recorded at a step is what the loop saw then (``monitor.delay`` steps
+    late), and the forecast goes on from the latest of them.
+    """
+    seen = frame.tail(FORECAST_PAST)
+    past = [int(s) for s in seen["step"]]
+    ahead = list(range(past[-1] + 1, past[-1] + 1 + len(forecast.planned)))
+    steps = past + ahead
+    gap = [None] * len(past)
+
+    def line(name, values, colour, dashed=False):
+        return {"name": name, "type": "line", "showSymbol": False, "color": colour, "data": values,
+                "lineStyle": {"width": 3, "type": "dashed" if dashed else "solid"}}
+
+    return {
+        "animation": False,
+        "title": {"text": "tension: seen, and forecast", "textStyle": {"fontSize": _FONT}},
+        "tooltip": {"trigger": "axis"},
+        "legend": {"top": 30, "textStyle": {"fontSize": _FONT - 4}},
+        "grid": {"left": 60, "right": 20, "top": 80, "bottom": 40},
+        "xAxis": {"type": "category", "data": steps, "name": "step", "axisLabel": {"fontSize": _FONT - 4}},
+        "yAxis": {"type": "value", "min": 0, "axisLabel": {"fontSize": _FONT - 4}},
+        "series": [
+            line("seen (the loop's estimate)", [round(float(v), 4) for v in seen["tension"]] + [None] * len(ahead),
+                 C["blue"]),
+            line("forecast: only the orders on their way", gap + [round(v, 4) for v in forecast.without],
+                 C["vermillion"], dashed=True),
+            line("forecast with the response it chose", gap + [round(v, 4) for v in forecast.planned],
+                 C["bluish_green"], dashed=True),
+            line("set-point", [forecast.setpoint] * len(steps), C["black"]),
+        ],
     }

@@ -5,6 +5,8 @@
 ``monitor``     the sensory channel (coverage, noise, delay)
 ``analyze``     tension, trend, faults and crisis
 ``plan``        policies that share the capacity budget across districts
+``predictive``  the model-predictive policy: learn, forecast through the pipeline, choose
+``foresight``   its internal model of tension: fit online, forecast, best response
 ``execute``     the motor channel (delay, loss, the agencies' alignment)
 ``governance``  the fast loop that runs those four stages every step
 ``knowledge``   settings, assessment, history and learned lever effects: where the loops meet

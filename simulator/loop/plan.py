@@ -13,7 +13,13 @@ each district:
 ``balanced``
     soft and hard together: a standing service of accommodation everywhere,
     plus a proportional-integral response in which constraint is kept for
-    districts in fault.
+    districts in fault;
+``predictive``
+    model-predictive control: each step it forecasts every district's
+    tension with a model it learns from what it sees and from its own
+    decisions, and chooses the response that keeps the forecast nearest the
+    set-point for the least cost (``predictive.py``); until the model is
+    confident, the pid rule.
 
 The centre decides a share ``centralisation`` of each district's response,
 by the district's error; the local units decide the rest. Self-healing (its
@@ -35,11 +41,12 @@ import numpy as np
 from ..config import Config
 from .contracts import Assessment, Plan
 from .knowledge import Settings
+from .predictive import Predictive
 from .selfstar.healing import delegated_response
 
 __all__ = ["Planner", "POLICIES", "control", "mix", "standing_service", "pooled_scale"]
 
-POLICIES: tuple[str, ...] = ("none", "threshold", "pid", "balanced")
+POLICIES: tuple[str, ...] = ("none", "threshold", "pid", "balanced", "predictive")
 
 
 def control(gain, error, integral_gain: float, integral, derivative_gain: float = 0.0, derivative=0.0):
@@ -72,6 +79,8 @@ class Planner:
         self._units_of = units_of  # granularity -> unit index of every district
         self._integral: np.ndarray | None = None
         self._previous: np.ndarray | None = None
+        #: the predictive policy's model and memory (None under the other policies)
+        self.predictive: Predictive | None = None
 
     def plan(self, assessment: Assessment, settings: Settings, budget: float,
              mobilise: np.ndarray, repair: np.ndarray | None) -> Plan:
@@ -107,7 +116,7 @@ class Planner:
         lever_budget = budget * (1.0 - settings.incentive_share)
         accommodate, constrain, central = self._fit(accommodate, constrain, lever_budget, settings)
         incentivise = np.full(districts, min(cap, budget * settings.incentive_share / districts))
-        return Plan(
+        plan = Plan(
             step=assessment.step,
             accommodate=np.minimum(accommodate, cap),
             constrain=np.minimum(constrain, cap),
@@ -115,6 +124,9 @@ class Planner:
             mobilise=np.minimum(np.asarray(mobilise, float), cap),
             central=central,
         )
+        if self.predictive is not None:
+            self.predictive.decided(plan)  # its own decisions are half of what it learns from
+        return plan
 
     def _demand(self, policy: str, a: Assessment, s: Settings, per_district: float):
         p = self.config.plan
@@ -130,9 +142,15 @@ class Planner:
         self._integral = np.clip(self._integral + error, -limit, limit)
         derivative = error - self._previous
         self._previous = error.copy()
-        if policy == "pid":
-            return mix(np.maximum(0.0, control(s.gain, error, p.integral, self._integral,
-                                               p.derivative, derivative)), soft)
+        if policy in ("pid", "predictive"):
+            response = np.maximum(0.0, control(s.gain, error, p.integral, self._integral,
+                                               p.derivative, derivative))
+            if policy == "predictive":
+                if self.predictive is None:
+                    self.predictive = Predictive(self.config, error.size)
+                chosen = self.predictive.respond(a, s)
+                response = response if chosen is None else chosen  # the pid rule until confident
+            return mix(response, soft)
         # balanced: standing soft service plus PI, constraint only where in fault
         response = np.maximum(0.0, control(s.gain, error, p.integral, self._integral))
         accommodate, constrain = mix(response, soft)

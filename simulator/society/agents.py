@@ -187,7 +187,9 @@ class Society:
             # a shock is felt at once (hardship), not only through pressure
             self.need += self._by_district(hit * sh.size)
             np.minimum(self.need, 1.0, out=self.need)
-        relief = np.exp(-rules.relief_rate(accommodation[:, None], self.match, self._levers.accommodation_effect))
+        effect = rules.accommodation_effect(step, self._levers.accommodation_effect, sh.accommodation_drop,
+                                            sh.accommodation_drop_step, sh.accommodation_drop_duration)
+        relief = np.exp(-rules.relief_rate(accommodation[:, None], self.match, effect))
         self.pressure = (self.pressure + arrivals) * (1.0 - d.decay) * relief
 
     def _shock_districts(self) -> np.ndarray:

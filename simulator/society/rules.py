@@ -53,7 +53,7 @@ import numpy as np
 __all__ = ["levers_felt", "relief_rate", "need_pull", "trust_rates", "trust_change", "trust_recovery",
            "grievance", "patrol_density", "arrest_ratio", "escape_chance", "expresses",
            "removal_chance", "removal_terms", "mean_removal_term", "participation_chance",
-           "scheduled_shock", "legitimacy_fall", "standing_enforcement"]
+           "scheduled_shock", "legitimacy_fall", "standing_enforcement", "accommodation_effect"]
 
 X = TypeVar("X", float, np.ndarray)
 
@@ -227,3 +227,15 @@ def standing_enforcement(step: float, base: float, drop: float, at: float, durat
         return base
     done = min(1.0, (step - at + 1) / duration)
     return max(0.0, base - drop * done)
+
+
+def accommodation_effect(step: float, base: float, drop: float, at: float, duration: float) -> float:
+    """Accommodation's effect at ``step``: ``base`` less a scheduled loss of a share ``drop`` of it.
+
+    The loss is spread as :func:`standing_enforcement`'s cut: from step ``at``
+    over ``duration`` steps (between whole steps, the twin, linearly from
+    ``at - 1``). ``drop <= 0`` or ``at < 0``: no loss. Nobody tells the loop.
+    """
+    if drop <= 0 or at < 0 or step <= at - 1:
+        return base
+    return base * (1.0 - drop * min(1.0, (step - at + 1) / duration))

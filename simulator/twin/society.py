@@ -72,9 +72,10 @@ class MeanSociety:
         self.eyes = monitor.visible_eyes(p.monitor_visibility, p.monitor_coverage, self.window)
         self._responses: dict[tuple, Response] = {}
 
-    def relief(self, acc: float) -> np.ndarray:
-        """Rate at which pressure of each pool fades: decay plus accommodation."""
-        return self.decay + rules.relief_rate(acc, self.match, self.p.levers_accommodation_effect)
+    def relief(self, acc: float, effect: float) -> np.ndarray:
+        """Rate at which pressure of each pool fades: decay plus accommodation of ``effect``
+        (``levers.accommodation_effect``, less any scheduled loss)."""
+        return self.decay + rules.relief_rate(acc, self.match, effect)
 
     def baseline(self, pressure: float) -> float:
         """The baseline need pulls towards, less what need's ceiling at 1 cuts

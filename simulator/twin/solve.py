@@ -32,6 +32,10 @@ def make_twin(values: Mapping[str, Any]) -> GovernanceTwin | DelayedFeedbackTwin
     """The twin that ``twin.form`` names, built from flat parameter values."""
     if values["twin.form"] == "delayed_feedback":
         return DelayedFeedbackTwin(values)
+    if values["plan.policy"] == "predictive":
+        # its model is learned online from a run's districts: no stock and flow stands for it
+        raise TwinError("the twin has no predictive policy (its model is learned during a run); "
+                        "solve the rule it starts from with --set plan.policy=pid")
     return GovernanceTwin(values)
 
 

@@ -155,14 +155,17 @@ class GovernanceTwin:
         return [step - 1.0 for step in range(1, int(horizon) + 2) if rules.scheduled_shock(step, at, every)]
 
     def forcing_changes(self, horizon: float) -> list[float]:
-        """Times at which the legitimacy fall or the cut in standing enforcement
-        starts or stops (a step early, as shocks), and the drift of the lever
-        mix: kinks the solver must not step across."""
+        """Times at which the legitimacy fall, the cut in standing enforcement or
+        accommodation's loss of effect starts or stops (a step early, as
+        shocks), and the drift of the lever mix: kinks the solver must not step
+        across."""
         p = self.p
         times = []
         for drop, at, duration in ((p.shock_trust_drop, p.shock_trust_drop_step, p.shock_trust_drop_duration),
                                    (p.shock_enforcement_drop, p.shock_enforcement_drop_step,
-                                    p.shock_enforcement_drop_duration)):
+                                    p.shock_enforcement_drop_duration),
+                                   (p.shock_accommodation_drop, p.shock_accommodation_drop_step,
+                                    p.shock_accommodation_drop_duration)):
             if drop > 0 and at >= 0:
                 times += [at - 1.0, at - 1.0 + duration]
         ends = drift_ends(p.plan_soft_share, p.drift_to, p.drift_per_step, p.drift_start)
@@ -186,6 +189,13 @@ class GovernanceTwin:
         p = self.p
         return rules.standing_enforcement(t, p.society_enforcement, p.shock_enforcement_drop,
                                           p.shock_enforcement_drop_step, p.shock_enforcement_drop_duration)
+
+    def accommodation_effect(self, t: float) -> float:
+        """Accommodation's effect at time ``t``: the agents' at step ``t``, falling linearly
+        over each step of a scheduled loss (as the cut in standing enforcement)."""
+        p = self.p
+        return rules.accommodation_effect(t, p.levers_accommodation_effect, p.shock_accommodation_drop,
+                                          p.shock_accommodation_drop_step, p.shock_accommodation_drop_duration)
 
     def shock(self, x: np.ndarray) -> np.ndarray:
         """A scheduled shock: need at once, and pressure left behind."""
@@ -318,7 +328,7 @@ class GovernanceTwin:
         acc, con = rules.levers_felt(got[0], got[1], got[3], p.levers_mobilise_effect)
 
         # society: pressure, need, trust, and what agents do (one step to adjust)
-        lam = society.relief(acc)
+        lam = society.relief(acc, self.accommodation_effect(t))
         d_pressure, d[i["need"]], d[i["trust"]], r = society.rates(s, x[0:2], lam, acc, con, got[2],
                                                                    self.enforcement(t))
         dx[0:2] += d_pressure
