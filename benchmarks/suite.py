@@ -71,14 +71,21 @@ CITIZEN_DENSITY, COP_DENSITY, VISION, LEGITIMACY, JAIL = 0.7, 0.074, 7, 0.82, 30
 
 
 # -- like for like -----------------------------------------------------------------
-def ours_epstein(side: int, steps: int, repeat: int, warmup: int = 20) -> dict:
-    """Our epstein_civil_violence scenario on a side x side grid."""
+def epstein_model(side: int) -> GovernanceModel:
+    """Our epstein_civil_violence scenario on a side x side grid, set as Mesa's example."""
     citizens = round(CITIZEN_DENSITY * side * side)
     model = GovernanceModel.from_scenario("epstein_civil_violence", steps=None,
                             overrides={"society.agents": citizens, "society.density": CITIZEN_DENSITY,
                                        "society.enforcement": COP_DENSITY, "society.vision": VISION,
                                        "society.trust": LEGITIMACY, "society.removal_term": JAIL})
     assert model.grid.side == side, (model.grid.side, side)
+    return model
+
+
+def ours_epstein(side: int, steps: int, repeat: int, warmup: int = 20) -> dict:
+    """Our epstein_civil_violence scenario on a side x side grid."""
+    citizens = round(CITIZEN_DENSITY * side * side)
+    model = epstein_model(side)
     timings = step_time.time_model(model, steps, repeat, warmup)
     cops = int(model.society.patrols.positions.size)
     return _rate("ours", side, citizens, cops, steps * repeat, timings)

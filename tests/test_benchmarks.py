@@ -91,3 +91,18 @@ def test_the_classroom_load_script_drives_real_pages_and_sees_every_move():
     steps = int(re.search(r"\((\d+) steps in", out).group(1))
     assert steps >= 4, out
     assert "each of the 2 who stayed got at least 3 more steps" in out, out
+
+
+def test_the_step_profile_names_where_the_time_goes():
+    """A smoke run of benchmarks/profile_step.py: the society's step is among the costliest
+    functions, and the shares it prints are of the profiled step."""
+    script = SUITE.parent / "profile_step.py"
+    done = subprocess.run([sys.executable, str(script), "--side", "40", "--steps", "30", "--top", "8"],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0].startswith("40 x 40: 1,120 citizens") and "ms a step unprofiled" in lines[0]
+    rows = lines[2:]
+    assert len(rows) == 8 and any("agents.py" in row for row in rows)
+    shares = [float(row.split()[-1].rstrip("%")) for row in rows]
+    assert shares == sorted(shares, reverse=True) and 0 < sum(shares) <= 100.0
