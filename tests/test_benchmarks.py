@@ -106,3 +106,21 @@ def test_the_step_profile_names_where_the_time_goes():
     assert len(rows) == 8 and any("agents.py" in row for row in rows)
     shares = [float(row.split()[-1].rstrip("%")) for row in rows]
     assert shares == sorted(shares, reverse=True) and 0 < sum(shares) <= 100.0
+
+
+def test_the_sweep_at_scale_script_kills_resumes_and_compares_engines(tmp_path):
+    """A smoke run of benchmarks/sweep_scale.py: its resume reuses every run on disk at the kill,
+    and the two engines write the same bytes (the figures at scale are for the full run)."""
+    script = SUITE.parent / "sweep_scale.py"
+    out = tmp_path / "figures.json"
+    done = subprocess.run([sys.executable, str(script), "--runs", "24", "--agents", "300", "--steps", "10",
+                           "--dask-runs", "8", "--json", str(out)], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    figures = json.loads(out.read_text())
+    assert figures["scale"]["runs"] == 24 and figures["scale"]["runs_per_s"] > 0
+    resumed = figures["resume"]
+    assert resumed["status"] == 0 and resumed["total"] == 24
+    assert resumed["reused"] == resumed["on_disk_at_kill"] >= 12
+    assert resumed["reused"] + resumed["computed"] == 24
+    assert figures["engines"]["same_bytes"]
+    assert "overhead per run" in done.stdout and "driver's resident memory" in done.stdout
