@@ -92,22 +92,24 @@ class Foresight:
         c0, c1, b = np.linalg.solve(self._zx, self._zy)
         return float(c0), float(c1), float(b)
 
-    def effect_error(self) -> float:
-        """Standard error of the estimated effect ``b`` (infinite without evidence)."""
+    def effect_error(self, beta: tuple[float, float, float] | None = None) -> float:
+        """Standard error of the estimated effect ``b`` (infinite without evidence); ``beta``:
+        the coefficients, if the caller has them already."""
         dof = self._samples - 3.0
         if dof <= 0:
             return float("inf")
-        beta = np.linalg.solve(self._zx, self._zy)
+        coef = np.asarray(self.coefficients() if beta is None else beta)
         # the residuals' sum of squares, y'y - 2 beta'X'y + beta'X'X beta, over the evidence
-        residual = max(self._yy - 2.0 * float(beta @ self._xy) + float(beta @ self._xx @ beta), 0.0) / dof
+        residual = max(self._yy - 2.0 * float(coef @ self._xy) + float(coef @ self._xx @ coef), 0.0) / dof
         inverse = np.linalg.inv(self._zx)
         covariance = residual * inverse @ self._zz @ inverse.T
         return float(np.sqrt(max(covariance[2, 2], 0.0)))
 
-    def confident(self) -> bool:
+    def confident(self, beta: tuple[float, float, float] | None = None) -> bool:
         """Whether the evidence says that responding lowers tension (``b`` below zero by
-        :data:`CONFIDENCE` standard errors)."""
-        return self.coefficients()[2] + CONFIDENCE * self.effect_error() < 0.0
+        :data:`CONFIDENCE` standard errors); ``beta`` as in :meth:`effect_error`."""
+        beta = self.coefficients() if beta is None else beta
+        return beta[2] + CONFIDENCE * self.effect_error(beta) < 0.0
 
 
 def forecast(model: tuple[float, float, float], tension: np.ndarray, known: np.ndarray,

@@ -137,7 +137,7 @@ class Predictive:
             known[k] = self._in_force(k + 1, local, central)
         coefficients = self.model.coefficients()
         base, gain = forecast(coefficients, tension, known, share)
-        confident = self.model.confident()
+        confident = self.model.confident(coefficients)  # one solve of the equations, not three
         setpoint = self.config.analyze.setpoint
         response = best_response(base, gain, share, setpoint, p.response_cost,
                                  self.config.execute.max_intensity)

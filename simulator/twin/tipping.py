@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..loop.drift import drift_ends, drifting
+from ..loop.drift import drifting
 from .equilibria import follow
 from .solve import TwinError
 
@@ -54,10 +54,6 @@ class Road:
     table: pd.DataFrame
     fold: float | None
     fold_step: float | None
-
-    def summary(self) -> dict[str, Any]:
-        return {"fold_soft_share": self.fold, "fold_step": self.fold_step,
-                "resolution": RESOLUTION}
 
 
 def road_to_tipping(values: Mapping[str, Any], resolution: float = RESOLUTION) -> Road:
@@ -89,6 +85,5 @@ def road_to_tipping(values: Mapping[str, Any], resolution: float = RESOLUTION) -
     steps = start + np.abs(grid - initial) / per_step
     table = pd.DataFrame({"step": steps, "soft_share": grid, "leading_real": lead,
                           "expression": expression})
-    ends = drift_ends(initial, to, per_step, start)
-    fold_step = None if fold is None or ends is None else float(start + abs(initial - fold) / per_step)
+    fold_step = None if fold is None else float(start + abs(initial - fold) / per_step)
     return Road(table, fold, fold_step)
