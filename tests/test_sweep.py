@@ -292,6 +292,38 @@ def test_undefined_metrics_stay_float_nan_in_parquet(tmp_path):
     assert results["recovery_time"].isna().all() and len(results) == 4
 
 
+@pytest.mark.parametrize("fmt", ["csv", "parquet"])
+def test_results_written_in_chunks_equal_one_whole_table(serial, tmp_path, monkeypatch, fmt):
+    # the driver holds one chunk of records, not the sweep: chunks of 3 rows over 8 runs,
+    # one record missing, must give what one table of every record gives
+    out = tmp_path / "chunks"
+    (out / "runs").mkdir(parents=True)
+    for path in (serial / "runs").glob("run-*.json"):
+        if path.name != "run-000004.json":
+            (out / "runs" / path.name).write_bytes(path.read_bytes())
+    monkeypatch.setattr(simulator.experiments.sweep, "RESULTS_CHUNK", 3)
+    simulator.experiments.sweep.write_results(out, spec(), fmt)
+    records = [json.loads(p.read_text()) for p in sorted((out / "runs").glob("run-*.json"))]
+    whole = pd.DataFrame([{"run_id": r["run_id"], "point": r["point"], "replicate": r["replicate"],
+                           "root_seed": r["root_seed"], "spawn_key": "{}-{}".format(*r["spawn_key"]),
+                           **r["parameters"], **r["metrics"]} for r in records])
+    whole[list(spec().metrics)] = whole[list(spec().metrics)].astype("float64")
+    if fmt == "csv":
+        assert (out / "results.csv").read_bytes() == whole.to_csv(index=False, lineterminator="\n").encode()
+    else:
+        pd.testing.assert_frame_equal(load_results(out), whole)
+    assert list(load_results(out)["run_id"]) == [0, 1, 2, 3, 5, 6, 7]
+
+
+def test_results_of_a_sweep_with_no_finished_run_are_a_header(tmp_path):
+    out = tmp_path / "none"
+    (out / "runs").mkdir(parents=True)
+    simulator.experiments.sweep.write_results(out, spec(), "csv")
+    assert (out / "results.csv").read_text().splitlines() == [
+        ",".join(["run_id", "point", "replicate", "root_seed", "spawn_key", *spec().design.keys,
+                  *spec().metrics])]
+
+
 def _descendants(pid: int) -> list[int]:
     """Every process below ``pid``."""
     return [p.pid for p in psutil.Process(pid).children(recursive=True)]

@@ -36,7 +36,7 @@ import pandas as pd
 
 from ..config import Config, suggest
 from ..errors import OutputError, ParameterError
-from ..io.files import TABLE_FORMATS, atomic_write_text, read_json, read_table, write_csv, write_json, write_table
+from ..io.files import TABLE_FORMATS, atomic_write_text, read_json, read_table, write_csv, write_json, write_table_chunks
 from ..io.provenance import now, provenance
 from .design import Design
 from .engines import check_engine, run_tasks
@@ -129,19 +129,24 @@ def _record_path(out: Path, run_id: int, error: bool = False) -> Path:
     return out / "runs" / f"run-{run_id:06d}{'.error' if error else ''}.json"
 
 
-def _run_records(out: Path, spec: SweepSpec) -> dict[int, dict[str, Any]]:
-    """The finished runs' records by run id; a damaged record is left out (computed again).
+def _run_records(out: Path, spec: SweepSpec) -> Iterator[tuple[int, dict[str, Any]]]:
+    """The finished runs' records, one at a time in run-id order; a damaged record
+    is left out (computed again).
 
     A record counts only if it is whole: the run id its file name gives, and
     every field the results table takes, for this spec's design and metrics.
+    Read lazily, so that a sweep of any size never holds its records at once.
     """
-    records = {}
+    ids = []
     for path in (out / "runs").glob("run-*.json"):
-        if path.name.endswith(".error.json"):
-            continue
+        if not path.name.endswith(".error.json"):
+            try:
+                ids.append(int(path.name[len("run-"):-len(".json")]))
+            except ValueError:
+                continue  # not a name the sweep writes
+    for run_id in sorted(ids):
         try:
-            run_id = int(path.name[len("run-"):-len(".json")])
-            record = read_json(path)
+            record = read_json(_record_path(out, run_id))
             whole = (record["run_id"] == run_id and run_id < spec.runs
                      and set(spec.design.keys) <= set(record["parameters"])
                      and set(spec.metrics) <= set(record["metrics"])
@@ -150,8 +155,7 @@ def _run_records(out: Path, spec: SweepSpec) -> dict[int, dict[str, Any]]:
         except (ValueError, KeyError, TypeError, OSError):
             whole = False  # truncated, hand-edited, unreadable: compute it again
         if whole:
-            records[run_id] = record
-    return records
+            yield run_id, record
 
 
 def _damaged(path: Path, problem: str) -> OutputError:
@@ -224,7 +228,7 @@ def run_sweep(spec: SweepSpec, out: Path, *, engine: str = "process", workers: i
                           sessions=sessions)
     write_json(out / "manifest.json", manifest)
 
-    done = set(_run_records(out, spec))
+    done = {run_id for run_id, _ in _run_records(out, spec)}
     report = SweepReport(out, spec.runs, reused=len(done))
     todo = [r for r in range(spec.runs) if r not in done]
 
@@ -292,25 +296,47 @@ def _write_failures(out: Path) -> None:
     atomic_write_text(out / "failures.jsonl", "".join(line + "\n" for line in lines))
 
 
+#: records per chunk of the results table: its memory, not the sweep's size, bounds the driver's
+RESULTS_CHUNK = 1000
+
+
 def write_results(out: Path, spec: SweepSpec, fmt: str = "csv") -> Path:
-    """Gather the run records into one tidy table, sorted by run id."""
-    rows = []
-    for record in _run_records(out, spec).values():
-        rows.append({
-            "run_id": record["run_id"], "point": record["point"], "replicate": record["replicate"],
-            "root_seed": record["root_seed"],
-            "spawn_key": "{}-{}".format(*record["spawn_key"]),
-            **record["parameters"], **record["metrics"],
-        })
+    """Write the run records as one tidy table, sorted by run id, a chunk at a time.
+
+    Column types come from the design, not from the records at hand, so every
+    chunk writes a value the same way (a parameter whose design values are
+    all whole numbers stays an integer column).
+    """
     columns = ["run_id", "point", "replicate", "root_seed", "spawn_key",
                *spec.design.keys, *spec.metrics]
-    frame = pd.DataFrame(rows, columns=columns).sort_values("run_id", kind="stable")
-    frame = frame.reset_index(drop=True)
+    design = pd.DataFrame(spec.design.rows(), columns=["point", *spec.design.keys])
     # an undefined metric is null in its JSON record: a column of only nulls would
     # otherwise be objects (None), not float NaN, in results.parquet
-    metrics = list(spec.metrics)
-    frame[metrics] = frame[metrics].astype("float64")
-    return write_table(out, "results", frame, fmt)
+    types = {"run_id": "int64", "point": "int64", "replicate": "int64", "root_seed": "int64",
+             "spawn_key": "object", **design.dtypes[list(spec.design.keys)].to_dict(),
+             **dict.fromkeys(spec.metrics, "float64")}
+
+    def chunks() -> Iterator[pd.DataFrame]:
+        rows: list[dict[str, Any]] = []
+        records = _run_records(out, spec)
+        while True:
+            record = next(records, None)
+            if record is not None:
+                rows.append(_result_row(record[1]))
+            if rows and (record is None or len(rows) == RESULTS_CHUNK):
+                yield pd.DataFrame(rows, columns=columns).astype(types)
+                rows = []
+            if record is None:
+                return
+
+    return write_table_chunks(out, "results", chunks(), pd.DataFrame(columns=columns).astype(types), fmt)
+
+
+def _result_row(record: dict[str, Any]) -> dict[str, Any]:
+    """One run's row of the results table."""
+    return {"run_id": record["run_id"], "point": record["point"], "replicate": record["replicate"],
+            "root_seed": record["root_seed"], "spawn_key": "{}-{}".format(*record["spawn_key"]),
+            **record["parameters"], **record["metrics"]}
 
 
 def load_results(out: Path) -> pd.DataFrame:

@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 import os
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = ["TABLE_FORMATS", "atomic_write", "atomic_write_text", "write_json", "write_csv",
-           "write_table", "read_binary", "load_text", "read_json", "read_table", "package_text",
+           "write_table", "write_table_chunks", "read_binary", "load_text", "read_json", "read_table", "package_text",
            "open_journal", "os_problem"]
 
 #: The formats a results table can be written in (``--format``).
@@ -109,6 +109,47 @@ def write_table(folder: Path | str, name: str, frame: pd.DataFrame, fmt: str = "
     if fmt == "parquet":
         return atomic_write(path, lambda tmp: frame.to_parquet(tmp, index=False))
     return write_csv(path, frame)
+
+
+def write_table_chunks(folder: Path | str, name: str, chunks: Iterable[pd.DataFrame],
+                       empty: pd.DataFrame, fmt: str = "csv") -> Path:
+    """Write a table that arrives in chunks (frames with the same columns and types),
+    holding one chunk at a time; ``empty`` (no rows) is written when no chunk comes.
+
+    The CSV is the bytes :func:`write_table` would give for the chunks joined
+    (when their types agree); the Parquet file has a row group per chunk.
+    """
+    if fmt not in TABLE_FORMATS:
+        raise OutputError(f"--format must be one of {', '.join(TABLE_FORMATS)}, got {fmt!r}")
+    path = Path(folder) / f"{name}.{fmt}"
+
+    def csv(tmp: Path) -> None:
+        with open(tmp, "w", encoding="utf-8", newline="") as f:
+            header = True
+            for chunk in chunks:
+                chunk.to_csv(f, index=False, header=header, lineterminator="\n")
+                header = False
+            if header:
+                empty.to_csv(f, index=False, lineterminator="\n")
+
+    def parquet(tmp: Path) -> None:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        writer = None
+        try:
+            for chunk in chunks:
+                table = pa.Table.from_pandas(chunk, preserve_index=False,
+                                             schema=writer.schema if writer else None)
+                writer = writer or pq.ParquetWriter(tmp, table.schema)
+                writer.write_table(table)
+        finally:
+            if writer is not None:
+                writer.close()
+        if writer is None:
+            empty.to_parquet(tmp, index=False)
+
+    return atomic_write(path, parquet if fmt == "parquet" else csv)
 
 
 def read_binary(path: Path | str) -> bytes:
