@@ -11,8 +11,8 @@ in subprocesses, this measures and prints:
 * **the driver's memory**: the resident memory of the ``govsim`` process (not
   its workers), sampled every 0.2 s: after a tenth of the runs, after nine
   tenths, and at its peak; flat between the first two means results go to disk
-  as they finish, not into memory (the peak also holds the results table,
-  gathered once at the end);
+  as they finish, not into memory (the peak also covers writing the results
+  table at the end, a chunk of records at a time);
 * **resume**: the same sweep killed with SIGKILL (driver and workers) once half
   of the runs are on disk, then ``--resume``: how many finished runs it reused,
   against how many were on disk at the kill;
@@ -149,7 +149,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"overhead per run: {scale['overhead_ms_per_run']:.1f} ms (target under {TARGET_OVERHEAD_MS:g} ms)")
         print(f"driver's resident memory: {scale['driver_rss_early_mb']:.0f} MiB after a tenth of the runs, "
               f"{scale['driver_rss_late_mb']:.0f} MiB after nine tenths, {scale['driver_rss_peak_mb']:.0f} MiB "
-              "at its peak (with the results table gathered at the end)")
+              "at its peak (writing the results table included)")
         figures = {"scale": scale}
         if not args.skip_kill:
             resumed = kill_and_resume(root, args.runs, *size)
