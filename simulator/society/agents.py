@@ -26,7 +26,7 @@ import numpy as np
 
 from ..config import Config
 from ..loop.contracts import Delivery, DistrictState
-from . import rules
+from . import kernels, rules
 from .districts import Districts
 from .grid import Grid, neighbourhood_add, neighbourhood_sum, pad_work, window_offsets, window_table
 from .patrols import Patrols
@@ -82,20 +82,28 @@ class Society:
 
         # work arrays, reused every step
         cells = (grid.side, grid.side)
-        self._cells_in, self._cells_work, self._seen, self._patrolled = (
-            np.empty(cells, f32) for _ in range(4))
+        self._cells_in, self._seen, self._patrolled = (np.empty(cells, f32) for _ in range(3))
         self._scratch, self._scratch2, self._others = (np.empty(n, f32) for _ in range(3))
         self._window = window_offsets(s.vision, s.neighbourhood, grid.side)
-        self._pad = pad_work(self._cells_in, s.vision)  # for the diamond sums
+        # compiled kernels (kernels.py), or their numpy references with their own work arrays
+        self._kernels = kernels.ENABLED
+        if self._kernels:
+            self._half = kernels.half_widths(self._window)
+            self._prefix = np.empty((grid.side, grid.side + 2 * int(self._half.max()) + 1), f32)
+            self._claimed = np.zeros(grid.cells, dtype=bool)  # for movers' conflicts
+            self._joined = np.empty(n, dtype=bool)
+        else:
+            self._cells_work = np.empty(cells, f32)
+            self._pad = pad_work(self._cells_in, s.vision)  # for the diamond sums
+            self._first_rank = np.empty(grid.cells, dtype=np.int32)  # for movers' conflicts
         # every cell's window, for the contagion rounds' updates: built on first
         # use, for windows of 25 cells or more (where working the windows out
         # costs most) and only up to 2**21 entries (8 MB; 1.1e6 at 100 x 100,
         # vision 7); the 1,000,000-agent grid never has one
         self._window_table: np.ndarray | None = None
         window = self._window[0].size
-        self._use_table = window >= 25 and grid.cells * window <= 2 ** 21
+        self._use_table = not self._kernels and window >= 25 and grid.cells * window <= 2 ** 21
         self._free = np.ones(n, dtype=bool)  # not removed: kept equal to removal == 0
-        self._first_rank = np.empty(grid.cells, dtype=np.int32)  # for movers' conflicts
 
         def spread(mean: float, half: float) -> np.ndarray:
             draw = mean + half * (2.0 * rng.random(n, dtype=f32) - 1.0)
@@ -260,11 +268,7 @@ class Society:
             # with the window table an update costs about half a recount's per cell
             limit = 2 * self.grid.cells if self._use_table else self.grid.cells
             if changed.size * self._window[0].size < limit:
-                sign = np.where(joined[changed], 1.0, -1.0)
-                if self._use_table and self._window_table is None:
-                    self._window_table = window_table(self.grid.side, self._window)
-                neighbourhood_add(seen, self.position[changed], sign, self._window,
-                                  table=self._window_table)
+                self._recount_changed(seen, changed, joined)
             else:
                 seen = None  # many changed: a recount is cheaper
         # what was expressed this step, including by those removed for it below
@@ -283,9 +287,27 @@ class Society:
             self.expressing[hit] = False
             free[hit] = False
 
+    def _recount_changed(self, seen: np.ndarray, changed: np.ndarray, joined: np.ndarray) -> None:
+        """Add to ``seen`` the ``changed`` agents who joined; take away those who left."""
+        sign = np.where(joined[changed], 1.0, -1.0)
+        cells = self.position[changed]
+        if self._kernels:
+            kernels.window_add(seen, cells, sign, *self._window)
+            return
+        if self._use_table and self._window_table is None:
+            self._window_table = window_table(self.grid.side, self._window)
+        neighbourhood_add(seen, cells, sign, self._window, table=self._window_table)
+
     def _decide(self, seen: np.ndarray, watched: np.ndarray) -> np.ndarray:
         """Who would express with ``seen`` expressers in view (Epstein's rule)."""
         s, flat = self._society, seen.reshape(-1)
+        if self._kernels:  # three calls instead of a dozen; the same numbers
+            escape = kernels.deterrence(flat, self.position, self.expressing, watched,
+                                        np.float32(s.contagion), kernels.ROUNDING[s.arrest_rounding],
+                                        np.float32(s.arrest_k), self._others)
+            np.exp(escape, out=escape)
+            return kernels.join(escape, self.risk_aversion, self.grievance, self.threshold, self._free,
+                                self._joined)
         if self._dense:
             others = self._others
             np.copyto(others, flat)
@@ -321,6 +343,14 @@ class Society:
         r = s.vision
         dy = rng.integers(0, 2 * r + 1, movers.size)  # offsets -r..r, plus r
         dx = rng.integers(0, 2 * r + 1, movers.size)
+        if self._kernels:
+            movers, target = kernels.free_targets(movers, self.position, dy, dx, r, grid.side,
+                                                   grid.row_of_cell, grid.col_of_cell, self.occupied)
+            order = rng.permutation(movers.size)
+            kernels.settle(movers, target, order, self.occupied, self.position, self.district,
+                           grid.district_of_cell, self._claimed)
+            self.districts.reindex()
+            return
         target = grid.shifted(self.position[movers], dy, dx, r)
         # indices of the movers to empty cells, then two gathers: one scan of the
         # mask instead of two boolean indexings (about half the time)
@@ -354,6 +384,8 @@ class Society:
 
     def _within_vision(self, cells: np.ndarray, out: np.ndarray) -> np.ndarray:
         """Sum of a grid field over the vision window around every cell, into ``out``."""
+        if self._kernels:
+            return kernels.window_sum(cells, self._half, out, self._prefix)
         s = self._society
         return neighbourhood_sum(cells, s.vision, s.neighbourhood, out=out, work=self._cells_work,
                                 pad=self._pad)
@@ -372,15 +404,22 @@ class Society:
         def mean(values: np.ndarray) -> np.ndarray:
             return districts.sum(values) / pop
 
-        expressed, latent, participating, free = districts.counts(
-            (self.expressed, self.latent, self.participating, self._free))
+        masks = (self.expressed, self.latent, self.participating, self._free)
+        if self._kernels and districts.scattered:  # one pass instead of a bincount per array
+            counts, sums = kernels.district_totals(self.district, *masks, self.need, self.trust, self.grievance,
+                                                   districts.count)
+            expressed, latent, participating, free = counts
+            need, trust, grievance = sums / pop
+        else:
+            expressed, latent, participating, free = districts.counts(masks)
+            need, trust, grievance = mean(self.need), mean(self.trust), mean(self.grievance)
         return DistrictState(
             population=districts.population.copy(),
             expression=expressed / pop,
             latent=latent / pop,
-            need=mean(self.need),
-            trust=mean(self.trust),
-            grievance=mean(self.grievance),
+            need=need,
+            trust=trust,
+            grievance=grievance,
             participation=participating / pop,
             removed=(districts.population - free) / pop,
         )

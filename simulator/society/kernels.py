@@ -1,0 +1,223 @@
+"""Compiled kernels for the society's hottest mechanisms, one small kernel each.
+
+A step of the society is a few dozen numpy calls; on a grid of a few
+thousand agents each call costs more in its fixed overhead than in its
+arithmetic. These kernels, compiled with Numba, do the work of several calls
+in one pass. Each has a plain-numpy reference that the society runs when the
+kernels are off (``GOVSIM_KERNELS=numpy``), and that ``tests/test_kernels.py``
+compares it with on random input:
+
+* :func:`window_sum`: the neighbourhood sum of a grid field (reference:
+  :func:`~simulator.society.grid.neighbourhood_sum`);
+* :func:`window_add`: a few cells' weights added to a neighbourhood sum
+  (reference: :func:`~simulator.society.grid.neighbourhood_add`);
+* :func:`free_targets` and :func:`settle`: movement to empty cells, the first
+  mover in a random order winning a contested cell (reference: the numpy
+  branch of ``Society._move``);
+* :func:`deterrence` and :func:`join`: Epstein's expression rule, before and
+  after the exponential, which stays with numpy's own ``exp`` (references:
+  ``rules.arrest_ratio``, ``rules.escape_chance`` and ``rules.expresses``);
+* :func:`district_totals`: counts and sums per district for agents that are
+  not in cell order (reference: ``numpy.bincount``).
+
+Every kernel gives the numpy path's numbers to the bit, so a seed gives the
+same run on either path: the sums are of whole numbers (exact in float32),
+and the district sums add in agent order in float64, as ``bincount`` does.
+No random draw is made inside a kernel: the draws stay with the society's
+one generator, in the same order on both paths.
+
+Compiled on first use and cached on disk (``cache=True``), so a new process
+loads them in milliseconds.
+"""
+
+from __future__ import annotations
+
+import os
+
+import numba
+import numpy as np
+
+__all__ = ["ENABLED", "ROUNDING", "half_widths", "window_sum", "window_add", "free_targets", "settle",
+           "deterrence", "join", "district_totals"]
+
+#: Kernels on unless ``GOVSIM_KERNELS=numpy``; read when a society is built.
+ENABLED = os.environ.get("GOVSIM_KERNELS", "numba") != "numpy"
+
+# error_model="numpy": a division by zero gives inf or nan, as in numpy, instead of raising
+_jit = numba.njit(cache=True, nogil=True, error_model="numpy")
+
+#: ``arrest_ratio``'s rounding, as a code a kernel can take
+ROUNDING = {"none": 0, "round": 1, "floor": 2}
+
+
+def half_widths(offsets: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
+    """Half-width of a vision window's row at each row offset ``-r .. r``.
+
+    Every window (square, diamond, cross) is a stack of row segments
+    centred on the column of its centre, so it is these ``2r + 1`` numbers.
+    """
+    dy, dx = offsets
+    r = int(np.abs(dy).max())
+    half = np.zeros(2 * r + 1, dtype=np.int64)
+    np.maximum.at(half, dy + r, np.abs(dx))
+    return half
+
+
+@_jit
+def window_sum(field, half, out, prefix):  # pragma: no cover  (compiled)
+    """Sum of ``field`` over the window of ``half`` around every cell of the torus, into ``out``.
+
+    Each row is summed once into running totals with a wrapped border
+    (``prefix``: rows x (cols + 2 reach + 1), float32), then each cell takes
+    one difference of running totals per row of its window. Exact for
+    whole-number fields, as the counts it is given are.
+    """
+    rows, cols = field.shape
+    r = (half.size - 1) // 2
+    reach = half.max()
+    for y in range(rows):
+        row, p = field[y], prefix[y]
+        total = np.float32(0.0)
+        p[0] = total
+        j = 0
+        for x in range(cols - reach, cols):  # the wrapped border, then the row, then the border
+            total += row[x]
+            j += 1
+            p[j] = total
+        for x in range(cols):
+            total += row[x]
+            j += 1
+            p[j] = total
+        for x in range(reach):
+            total += row[x]
+            j += 1
+            p[j] = total
+    for y in range(rows):
+        o = out[y]
+        o[:] = 0.0
+        for k in range(half.size):
+            h = half[k]
+            p = prefix[(y + k - r) % rows]
+            # slices, so that the loop's indices are known not to be negative:
+            # then it compiles to vector instructions (about 3x faster)
+            right, left = p[reach + h + 1:reach + h + 1 + cols], p[reach - h:reach - h + cols]
+            for x in range(cols):
+                o[x] += right[x] - left[x]
+    return out
+
+
+@_jit
+def _wrap(i, n):  # pragma: no cover  (compiled)
+    """``i % n`` for an ``i`` a few times ``n`` at most: integer modulo costs several times more."""
+    while i < 0:
+        i += n
+    while i >= n:
+        i -= n
+    return i
+
+
+@_jit
+def window_add(out, cells, weights, dy, dx):  # pragma: no cover  (compiled)
+    """Add ``weights[i]`` to every cell within the window ``(dy, dx)`` of ``cells[i]``."""
+    rows, cols = out.shape
+    for i in range(cells.size):
+        y, x = cells[i] // cols, cells[i] % cols
+        w = np.float32(weights[i])
+        for k in range(dy.size):
+            out[_wrap(y + dy[k], rows), _wrap(x + dx[k], cols)] += w
+    return out
+
+
+@_jit
+def free_targets(movers, position, dy, dx, reach, side, row_of_cell, col_of_cell, occupied):  # pragma: no cover
+    """The movers whose target cell (offset ``dy - reach``, ``dx - reach``) is empty, and those cells."""
+    keep = np.empty(movers.size, dtype=np.intp)
+    target = np.empty(movers.size, dtype=np.intp)
+    count = 0
+    for i in range(movers.size):
+        cell = position[movers[i]]
+        t = _wrap(row_of_cell[cell] + dy[i] - reach, side) * side + _wrap(col_of_cell[cell] + dx[i] - reach, side)
+        if not occupied[t]:
+            keep[count] = movers[i]
+            target[count] = t
+            count += 1
+    return keep[:count], target[:count]
+
+
+@_jit
+def settle(movers, target, order, occupied, position, district, district_of_cell,
+           claimed):  # pragma: no cover  (compiled)
+    """Move the movers, in ``order``: the first to ask for a cell gets it.
+
+    ``claimed`` (one flag per cell, all False) is left all False again.
+    Returns how many moved.
+    """
+    moved = 0
+    for rank in range(order.size):
+        i = order[rank]
+        t = target[i]
+        if not claimed[t]:
+            claimed[t] = True
+            m = movers[i]
+            occupied[position[m]] = False
+            occupied[t] = True
+            position[m] = t
+            district[m] = district_of_cell[t]
+            moved += 1
+    for i in range(target.size):
+        claimed[target[i]] = False
+    return moved
+
+
+@_jit
+def deterrence(seen, position, expressing, watched, contagion, rounding, k, out):  # pragma: no cover
+    """``-k`` times the arrest ratio each agent judges, into ``out`` (float32).
+
+    The operations of ``rules.arrest_ratio`` and the first of
+    ``rules.escape_chance``, in the same order and in float32 (``contagion``
+    and ``k`` are float32), so the numbers are numpy's to the bit:
+    ``-k round((C + eyes) / (A c + 1))``, ``A`` the other expressers in view.
+    """
+    for i in range(out.size):
+        crowd = (seen[position[i]] - np.float32(expressing[i])) * contagion + np.float32(1.0)
+        ratio = watched[i] / crowd
+        if rounding == 1:
+            ratio = np.rint(ratio)
+        elif rounding == 2:
+            ratio = np.floor(ratio)
+        out[i] = ratio * -k
+    return out
+
+
+@_jit
+def join(escape, risk_aversion, grievance, threshold, free, out):  # pragma: no cover  (compiled)
+    """Who expresses (``rules.expresses``, for free agents): ``escape ra + G - ra > threshold``."""
+    for i in range(out.size):
+        net = escape[i] * risk_aversion[i]
+        net += grievance[i]
+        net -= risk_aversion[i]
+        out[i] = (net > threshold[i]) and free[i]
+    return out
+
+
+@_jit
+def district_totals(district, a, b, c, d, x, y, z, count):  # pragma: no cover  (compiled)
+    """Per district: how many agents each of four boolean masks picks, and the
+    float64 sums of three float32 arrays, in one pass over the agents.
+
+    Returns (4, count) counts and (3, count) sums. The sums add in agent
+    order, as ``numpy.bincount`` with weights does. (Arrays as separate
+    arguments: a tuple indexed in the loop compiles to code 3x slower.)
+    """
+    counts = np.zeros((4, count))
+    sums = np.zeros((3, count))
+    for i in range(district.size):
+        k = district[i]
+        counts[0, k] += a[i]
+        counts[1, k] += b[i]
+        counts[2, k] += c[i]
+        counts[3, k] += d[i]
+        sums[0, k] += np.float64(x[i])
+        sums[1, k] += np.float64(y[i])
+        sums[2, k] += np.float64(z[i])
+    return counts, sums

@@ -1,0 +1,143 @@
+"""The compiled kernels against their numpy references: the same numbers to the bit.
+
+Each kernel of ``simulator/society/kernels.py`` is compared with the numpy
+code the society runs when kernels are off, on random input; then whole runs
+of several scenarios are compared, path against path.
+"""
+
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from simulator.model import GovernanceModel
+from simulator.society import kernels, rules
+from simulator.society.grid import neighbourhood_add, neighbourhood_sum, window_offsets
+
+SHAPES = ("moore", "von_neumann", "cross")
+
+
+def _field(rng, side, share=0.2):
+    """A grid of whole-number counts, as the society sums (patrols, expressers)."""
+    return ((rng.random((side, side)) < share) * rng.integers(1, 4, (side, side))).astype(np.float32)
+
+
+@settings(max_examples=60, deadline=None)
+@given(side=st.integers(3, 40), radius=st.integers(0, 25), shape=st.sampled_from(SHAPES),
+       seed=st.integers(0, 2 ** 32 - 1))
+def test_window_sum_is_the_neighbourhood_sum(side, radius, shape, seed):
+    field = _field(np.random.default_rng(seed), side)
+    half = kernels.half_widths(window_offsets(radius, shape, side))
+    prefix = np.empty((side, side + 2 * int(half.max()) + 1), np.float32)
+    got = kernels.window_sum(field, half, np.full_like(field, np.nan), prefix)
+    np.testing.assert_array_equal(got, neighbourhood_sum(field, radius, shape))
+
+
+@settings(max_examples=40, deadline=None)
+@given(side=st.integers(3, 30), radius=st.integers(1, 9), shape=st.sampled_from(SHAPES),
+       seed=st.integers(0, 2 ** 32 - 1))
+def test_window_add_is_the_neighbourhood_add(side, radius, shape, seed):
+    rng = np.random.default_rng(seed)
+    start = _field(rng, side)
+    cells = rng.choice(side * side, size=min(side * side, 12), replace=False).astype(np.intp)
+    sign = np.where(rng.random(cells.size) < 0.5, 1.0, -1.0)
+    offsets = window_offsets(radius, shape, side)
+    got = kernels.window_add(start.copy(), cells, sign, *offsets)
+    np.testing.assert_array_equal(got, neighbourhood_add(start.copy(), cells, sign, offsets))
+
+
+@pytest.mark.parametrize("contagion", [1.0, 1.7])
+@pytest.mark.parametrize("rounding", ["none", "round", "floor"])
+def test_deterrence_and_join_are_the_expression_rule(rounding, contagion):
+    rng = np.random.default_rng(7)
+    n, cells = 5000, 8000
+    seen = rng.integers(0, 9, cells).astype(np.float32)
+    position = np.sort(rng.choice(cells, n, replace=False)).astype(np.intp)
+    expressing = rng.random(n) < 0.3
+    seen[position[expressing]] += 1  # each expresser sees itself
+    # whole patrols for half the agents: ratios such as 1/2 are ties for the rounding
+    watched = (rng.integers(0, 4, n) + (rng.random(n) < 0.5) * rng.random(n)).astype(np.float32)
+    grievance, risk, threshold = (rng.random(n, dtype=np.float32) for _ in range(3))
+    free = rng.random(n) < 0.9
+    k = 2.3
+    # numpy, as Society._decide without kernels
+    others = seen.take(position) - expressing
+    ratio = rules.arrest_ratio(watched, others, contagion, rounding, out=others)
+    reference_escape = rules.escape_chance(ratio, k, out=ratio).copy()
+    reference = rules.expresses(grievance, risk, reference_escape, threshold) & free
+
+    escape = kernels.deterrence(seen, position, expressing, watched, np.float32(contagion),
+                                kernels.ROUNDING[rounding], np.float32(k), np.empty(n, np.float32))
+    np.exp(escape, out=escape)
+    np.testing.assert_array_equal(escape, reference_escape)
+    joined = kernels.join(escape, risk, grievance, threshold, free, np.empty(n, bool))
+    np.testing.assert_array_equal(joined, reference)
+    assert 0.05 < joined.mean() < 0.95  # the comparison is not of all-False arrays
+
+
+def test_district_totals_are_bincounts():
+    rng = np.random.default_rng(3)
+    n, count = 6000, 25
+    district = rng.integers(0, count, n).astype(np.intp)
+    masks = [rng.random(n) < p for p in (0.1, 0.4, 0.6, 0.9)]
+    values = [rng.random(n, dtype=np.float32) for _ in range(3)]
+    counts, sums = kernels.district_totals(district, *masks, *values, count)
+    for got, mask in zip(counts, masks):
+        np.testing.assert_array_equal(got, np.bincount(district, weights=mask, minlength=count))
+    for got, value in zip(sums, values):  # bit for bit: the same order of adds
+        np.testing.assert_array_equal(got, np.bincount(district, weights=value, minlength=count))
+
+
+def _model(scenario, on, monkeypatch, overrides=None):
+    monkeypatch.setattr(kernels, "ENABLED", on)
+    return GovernanceModel.from_scenario(scenario, steps=None, overrides=overrides)
+
+
+def test_moves_are_the_same_on_both_paths(monkeypatch):
+    # freshly built, the two societies are the same (the same draws); then only moves
+    fast, plain = (_model("epstein_civil_violence", on, monkeypatch).society for on in (True, False))
+    assert fast._kernels and not plain._kernels
+    start = fast.position.copy()
+    for _ in range(3):
+        fast._move()
+        plain._move()
+        for name in ("position", "occupied", "district"):
+            np.testing.assert_array_equal(getattr(fast, name), getattr(plain, name))
+    assert (fast.position != start).mean() > 0.2  # most agents moved
+
+
+CASES = [
+    ("epstein_civil_violence", None),  # von Neumann, vision 7, ten contagion rounds, everyone moves
+    ("baseline", None),  # a full grid: agent i on cell i, nobody moves
+    ("epstein_civil_violence", {"society.neighbourhood": "moore", "society.vision": 3,
+                                "society.arrest_rounding": "floor", "society.mobility": 0.5}),
+    ("baseline", {"society.density": 0.6, "society.mobility": 0.3, "society.neighbourhood": "cross",
+                  "society.vision": 2, "society.agents": 3000}),
+]
+
+
+@pytest.mark.parametrize("scenario, overrides", CASES)
+def test_a_run_is_the_same_with_kernels_and_without(scenario, overrides, monkeypatch):
+    runs = []
+    for on in (True, False):
+        model = _model(scenario, on, monkeypatch, overrides)
+        model.run(150)
+        runs.append(model)
+    fast, plain = runs
+    assert fast.society._kernels and not plain.society._kernels
+    assert fast.series().equals(plain.series())
+    for name in ("need", "trust", "grievance", "position", "expressing", "removal", "participating"):
+        np.testing.assert_array_equal(getattr(fast.society, name), getattr(plain.society, name))
+    assert fast.series()["expression"].max() > 0  # something happened to compare
+
+
+def test_the_numpy_path_is_chosen_by_the_environment():
+    code = "import simulator.society.kernels as k; print(k.ENABLED)"
+    shown = {value: subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                                   env={**os.environ, "GOVSIM_KERNELS": value}).stdout.strip()
+             for value in ("numpy", "numba")}
+    assert shown == {"numpy": "False", "numba": "True"}
