@@ -20,7 +20,7 @@ from simulator.loop import apparatus, capacity, execute, monitor, plan
 from simulator.loop.contracts import Delivery, Plan
 from simulator.loop.knowledge import Knowledge, Record
 from simulator.loop.selfstar import configuring, protecting
-from simulator.society import rules
+from simulator.society import kernels, rules
 from simulator.twin.meanfield import Population
 from simulator.twin.stocks import GovernanceTwin
 
@@ -240,6 +240,9 @@ def nudged(f):
 ])
 def test_each_society_rule_is_called_by_the_agents_and_the_twin(monkeypatch, make_society,
                                                                  uniform_delivery, name):
+    # the agents' numpy path: the compiled kernels that stand for a rule are held to it,
+    # bit for bit, by tests/test_kernels.py
+    monkeypatch.setattr(kernels, "ENABLED", False)
     check_both_change(monkeypatch, rules, name, nudged, agent_society(make_society, uniform_delivery),
                       twin_with_forcing)
 
