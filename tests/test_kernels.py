@@ -110,6 +110,29 @@ def test_moves_are_the_same_on_both_paths(monkeypatch):
     assert (fast.position != start).mean() > 0.2  # most agents moved
 
 
+def test_need_and_trust_is_the_rules_as_the_society_applies_them(monkeypatch):
+    fast, plain = (_model("baseline", on, monkeypatch, {"society.agents": 4096}).society for on in (True, False))
+    rng = np.random.default_rng(11)
+    for _ in range(5):
+        districts = fast.districts.count
+        gain, loss = rng.random(districts) * 0.05, rng.random(districts) * 0.05
+        fast.pressure = plain.pressure = rng.random((districts, fast.types)) * 0.3
+        noise = fast.rng.standard_normal(dtype=np.float32, out=fast._scratch)
+        f32 = np.float32
+        kernels.need_and_trust(fast.need, fast.need_base, fast.trust, fast.trust_initial, fast.grievance, noise,
+                               fast.district, fast.pressure.sum(axis=1).astype(f32), (gain + loss).astype(f32),
+                               gain.astype(f32), f32(0.1), f32(0.02), f32(0.005), f32(0.005))
+        s, lv = plain._society, plain._levers
+        monkeypatch.setattr(s, "need_rate", 0.1)
+        monkeypatch.setattr(s, "need_noise", 0.02)
+        monkeypatch.setattr(lv, "trust_from_need", 0.005)
+        monkeypatch.setattr(s, "trust_recovery", 0.005)
+        plain._need_and_trust(gain, loss)
+        for name in ("need", "trust", "grievance"):
+            np.testing.assert_array_equal(getattr(fast, name), getattr(plain, name))
+    assert 0.05 < fast.need.std()  # agents differ: not a comparison of constants
+
+
 CASES = [
     ("epstein_civil_violence", None),  # von Neumann, vision 7, ten contagion rounds, everyone moves
     ("baseline", None),  # a full grid: agent i on cell i, nobody moves

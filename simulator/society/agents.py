@@ -154,6 +154,28 @@ class Society:
 
         self._disturb(step, accommodation)
         self._legitimacy_shock(step)
+        gain, loss = rules.trust_rates(accommodation, constraint, self._removed_share, lv.trust_from_accommodation,
+                                       lv.trust_from_constraint, lv.trust_from_removal)
+        if self._kernels:  # the same draw, then one pass instead of about twenty calls
+            noise = self.rng.standard_normal(dtype=np.float32, out=self._scratch)
+            f32 = np.float32
+            kernels.need_and_trust(self.need, self.need_base, self.trust, self.trust_initial, self.grievance,
+                                   noise, self.district, self.pressure.sum(axis=1).astype(f32),
+                                   (gain + loss).astype(f32), np.asarray(gain, dtype=f32), f32(s.need_rate),
+                                   f32(s.need_noise), f32(lv.trust_from_need), f32(s.trust_recovery))
+        else:
+            self._need_and_trust(gain, loss)
+        self._express(constraint, eyes, self._standing_enforcement(step))
+        self._participate(delivery.incentivise)
+        if s.mobility > 0:
+            self._move()
+        self.state = self.aggregate()
+        self._removed_share = self.state.removed  # felt as lost trust next step
+        return self.state
+
+    def _need_and_trust(self, gain: np.ndarray, loss: np.ndarray) -> None:
+        """Need, trust and grievance for a step (``gain``, ``loss``: the district rates of trust)."""
+        s, lv = self._society, self._levers
         # per-agent arithmetic in float32, in place (the rules write into work arrays)
         need, trust, tmp = self.need, self.trust, self._scratch
 
@@ -166,20 +188,10 @@ class Society:
         np.clip(need, 0.0, 1.0, out=need)
 
         # trust: met needs build it; constraint, unmet need and removals erode it
-        gain, loss = rules.trust_rates(accommodation, constraint, self._removed_share, lv.trust_from_accommodation,
-                                 lv.trust_from_constraint, lv.trust_from_removal)
         trust += rules.trust_change(trust, need, gain, loss, lv.trust_from_need, spread=self._by_district, out=tmp)
         trust += rules.trust_recovery(trust, self.trust_initial, s.trust_recovery, out=tmp)
         np.clip(trust, 0.0, 1.0, out=trust)
-
         self.grievance = rules.grievance(need, trust, out=self.grievance)
-        self._express(constraint, eyes, self._standing_enforcement(step))
-        self._participate(delivery.incentivise)
-        if s.mobility > 0:
-            self._move()
-        self.state = self.aggregate()
-        self._removed_share = self.state.removed  # felt as lost trust next step
-        return self.state
 
     def _disturb(self, step: int, accommodation: np.ndarray) -> None:
         """Disturbances and shocks add pressure; accommodation resolves it."""

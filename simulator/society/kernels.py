@@ -17,6 +17,9 @@ compares it with on random input:
 * :func:`deterrence` and :func:`join`: Epstein's expression rule, before and
   after the exponential, which stays with numpy's own ``exp`` (references:
   ``rules.arrest_ratio``, ``rules.escape_chance`` and ``rules.expresses``);
+* :func:`need_and_trust`: need, trust and grievance for a step (references:
+  ``rules.need_pull``, ``rules.trust_change``, ``rules.trust_recovery`` and
+  ``rules.grievance`` as ``Society.step`` applies them);
 * :func:`district_totals`: counts and sums per district for agents that are
   not in cell order (reference: ``numpy.bincount``).
 
@@ -38,7 +41,7 @@ import numba
 import numpy as np
 
 __all__ = ["ENABLED", "ROUNDING", "half_widths", "window_sum", "window_add", "free_targets", "settle",
-           "deterrence", "join", "district_totals"]
+           "deterrence", "join", "need_and_trust", "district_totals"]
 
 #: Kernels on unless ``GOVSIM_KERNELS=numpy``; read when a society is built.
 ENABLED = os.environ.get("GOVSIM_KERNELS", "numba") != "numpy"
@@ -198,6 +201,33 @@ def join(escape, risk_aversion, grievance, threshold, free, out):  # pragma: no 
         net -= risk_aversion[i]
         out[i] = (net > threshold[i]) and free[i]
     return out
+
+
+@_jit
+def need_and_trust(need, base, trust, anchor, grievance, noise, district, pressure, drain, gain,
+                   rate, noise_scale, from_need, recovery):  # pragma: no cover  (compiled)
+    """One step of need, trust and grievance for every agent, in place, in one pass.
+
+    The operations of the rules, in their order, in float32 (the scalars are
+    float32): need moves towards baseline plus its district's ``pressure``
+    and takes its ``noise``; trust gains its district's ``gain`` and loses
+    ``(drain + from_need need) trust``, ``drain`` the district's gain plus
+    loss, then recovers towards its ``anchor``; both are clipped to [0, 1];
+    grievance is ``(1 - trust) need``.
+    """
+    zero, one = np.float32(0.0), np.float32(1.0)
+    for i in range(need.size):
+        d = district[i]
+        n = need[i] + (base[i] - need[i] + pressure[d]) * rate
+        n += noise[i] * noise_scale
+        n = zero if n < zero else (one if n > one else n)
+        t = trust[i]
+        t += gain[d] - (n * from_need + drain[d]) * t
+        t += (anchor[i] - t) * recovery
+        t = zero if t < zero else (one if t > one else t)
+        need[i], trust[i] = n, t
+        grievance[i] = (one - t) * n
+    return need
 
 
 @_jit
