@@ -52,9 +52,9 @@ def test_window_add_is_the_neighbourhood_add(side, radius, shape, seed):
 
 @pytest.mark.parametrize("contagion", [1.0, 1.7])
 @pytest.mark.parametrize("rounding", ["none", "round", "floor"])
-def test_deterrence_and_join_are_the_expression_rule(rounding, contagion):
+def test_deterrence_and_adopt_are_the_expression_rule(rounding, contagion):
     rng = np.random.default_rng(7)
-    n, cells = 5000, 8000
+    n, cells = 5000, 10_000
     seen = rng.integers(0, 9, cells).astype(np.float32)
     position = np.sort(rng.choice(cells, n, replace=False)).astype(np.intp)
     expressing = rng.random(n) < 0.3
@@ -74,9 +74,23 @@ def test_deterrence_and_join_are_the_expression_rule(rounding, contagion):
                                 kernels.ROUNDING[rounding], np.float32(k), np.empty(n, np.float32))
     np.exp(escape, out=escape)
     np.testing.assert_array_equal(escape, reference_escape)
-    joined = kernels.join(escape, risk, grievance, threshold, free, np.empty(n, bool))
-    np.testing.assert_array_equal(joined, reference)
-    assert 0.05 < joined.mean() < 0.95  # the comparison is not of all-False arrays
+    assert 0.05 < reference.mean() < 0.95  # the comparison is not of all-False arrays
+
+    # adopt: the new expressers, and the count in view updated for those who changed,
+    # or left for a recount when they are too many
+    side = 100
+    offsets = window_offsets(3, "von_neumann", side)
+    changed = (reference != expressing).nonzero()[0]
+    for limit, updated in ((10 ** 9, True), (changed.size * offsets[0].size, False)):
+        now, count = expressing.copy(), seen.reshape(side, -1).copy()
+        back = kernels.adopt(escape, risk, grievance, threshold, free, now, position, count, *offsets, limit,
+                             np.empty(n, bool))
+        np.testing.assert_array_equal(now, reference)
+        assert back == (changed.size if updated else -changed.size)
+        expected = seen.reshape(side, -1).copy()
+        if updated:
+            neighbourhood_add(expected, position[changed], np.where(reference[changed], 1.0, -1.0), offsets)
+        np.testing.assert_array_equal(count, expected)
 
 
 def test_district_totals_are_bincounts():

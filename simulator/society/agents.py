@@ -272,17 +272,11 @@ class Society:
         for _ in range(s.contagion_rounds):
             if seen is None:
                 seen = self._within_vision(self._on_cells(expressing), out=self._seen)
-            joined = self._decide(seen, watched)
-            changed = (joined != expressing).nonzero()[0]
-            if changed.size == 0:
+            changed, kept = self._round(seen, watched)
+            if changed == 0:
                 break
-            np.copyto(expressing, joined)
-            # with the window table an update costs about half a recount's per cell
-            limit = 2 * self.grid.cells if self._use_table else self.grid.cells
-            if changed.size * self._window[0].size < limit:
-                self._recount_changed(seen, changed, joined)
-            else:
-                seen = None  # many changed: a recount is cheaper
+            if not kept:
+                seen = None  # many changed: a recount is cheaper than updating
         # what was expressed this step, including by those removed for it below
         np.copyto(self.expressed, self.expressing)
 
@@ -299,27 +293,38 @@ class Society:
             self.expressing[hit] = False
             free[hit] = False
 
-    def _recount_changed(self, seen: np.ndarray, changed: np.ndarray, joined: np.ndarray) -> None:
-        """Add to ``seen`` the ``changed`` agents who joined; take away those who left."""
-        sign = np.where(joined[changed], 1.0, -1.0)
-        cells = self.position[changed]
-        if self._kernels:
-            kernels.window_add(seen, cells, sign, *self._window)
-            return
-        if self._use_table and self._window_table is None:
-            self._window_table = window_table(self.grid.side, self._window)
-        neighbourhood_add(seen, cells, sign, self._window, table=self._window_table)
+    def _round(self, seen: np.ndarray, watched: np.ndarray) -> tuple[int, bool]:
+        """One round of the expression rule: who expresses now, given ``seen``.
 
-    def _decide(self, seen: np.ndarray, watched: np.ndarray) -> np.ndarray:
-        """Who would express with ``seen`` expressers in view (Epstein's rule)."""
-        s, flat = self._society, seen.reshape(-1)
+        Updates ``self.expressing``, and ``seen`` for the agents who joined or
+        left when few did (exact: whole numbers in float32). Returns how many
+        changed, and whether ``seen`` is still the count of expressers in view.
+        """
+        # with the window table an update costs about half a recount's per cell
+        limit = 2 * self.grid.cells if self._use_table else self.grid.cells
         if self._kernels:  # three calls instead of a dozen; the same numbers
-            escape = kernels.deterrence(flat, self.position, self.expressing, watched,
+            s = self._society
+            escape = kernels.deterrence(seen.reshape(-1), self.position, self.expressing, watched,
                                         np.float32(s.contagion), kernels.ROUNDING[s.arrest_rounding],
                                         np.float32(s.arrest_k), self._others)
             np.exp(escape, out=escape)
-            return kernels.join(escape, self.risk_aversion, self.grievance, self.threshold, self._free,
-                                self._joined)
+            changed = kernels.adopt(escape, self.risk_aversion, self.grievance, self.threshold, self._free,
+                                    self.expressing, self.position, seen, *self._window, limit, self._joined)
+            return abs(changed), changed >= 0
+        joined = self._decide(seen, watched)
+        changed = (joined != self.expressing).nonzero()[0]
+        np.copyto(self.expressing, joined)
+        if changed.size == 0 or changed.size * self._window[0].size >= limit:
+            return changed.size, changed.size == 0
+        sign = np.where(joined[changed], 1.0, -1.0)
+        if self._use_table and self._window_table is None:
+            self._window_table = window_table(self.grid.side, self._window)
+        neighbourhood_add(seen, self.position[changed], sign, self._window, table=self._window_table)
+        return changed.size, True
+
+    def _decide(self, seen: np.ndarray, watched: np.ndarray) -> np.ndarray:
+        """Who would express with ``seen`` expressers in view (Epstein's rule; numpy)."""
+        s, flat = self._society, seen.reshape(-1)
         if self._dense:
             others = self._others
             np.copyto(others, flat)

@@ -14,9 +14,11 @@ compares it with on random input:
 * :func:`free_targets` and :func:`settle`: movement to empty cells, the first
   mover in a random order winning a contested cell (reference: the numpy
   branch of ``Society._move``);
-* :func:`deterrence` and :func:`join`: Epstein's expression rule, before and
-  after the exponential, which stays with numpy's own ``exp`` (references:
-  ``rules.arrest_ratio``, ``rules.escape_chance`` and ``rules.expresses``);
+* :func:`deterrence` and :func:`adopt`: a round of Epstein's expression rule,
+  before and after the exponential, which stays with numpy's own ``exp``
+  (references: ``rules.arrest_ratio``, ``rules.escape_chance`` and
+  ``rules.expresses``), ``adopt`` also updating the count of expressers in
+  view for those who changed, as :func:`window_add` does;
 * :func:`need_and_trust`: need, trust and grievance for a step (references:
   ``rules.need_pull``, ``rules.trust_change``, ``rules.trust_recovery`` and
   ``rules.grievance`` as ``Society.step`` applies them);
@@ -41,7 +43,7 @@ import numba
 import numpy as np
 
 __all__ = ["ENABLED", "ROUNDING", "half_widths", "window_sum", "window_add", "free_targets", "settle",
-           "deterrence", "join", "need_and_trust", "district_totals"]
+           "deterrence", "adopt", "need_and_trust", "district_totals"]
 
 #: Kernels on unless ``GOVSIM_KERNELS=numpy``; read when a society is built.
 ENABLED = os.environ.get("GOVSIM_KERNELS", "numba") != "numpy"
@@ -120,14 +122,18 @@ def _wrap(i, n):  # pragma: no cover  (compiled)
 
 
 @_jit
+def _window_add_one(out, cell, weight, dy, dx):  # pragma: no cover  (compiled)
+    rows, cols = out.shape
+    y, x = cell // cols, cell % cols
+    for k in range(dy.size):
+        out[_wrap(y + dy[k], rows), _wrap(x + dx[k], cols)] += weight
+
+
+@_jit
 def window_add(out, cells, weights, dy, dx):  # pragma: no cover  (compiled)
     """Add ``weights[i]`` to every cell within the window ``(dy, dx)`` of ``cells[i]``."""
-    rows, cols = out.shape
     for i in range(cells.size):
-        y, x = cells[i] // cols, cells[i] % cols
-        w = np.float32(weights[i])
-        for k in range(dy.size):
-            out[_wrap(y + dy[k], rows), _wrap(x + dx[k], cols)] += w
+        _window_add_one(out, cells[i], np.float32(weights[i]), dy, dx)
     return out
 
 
@@ -193,14 +199,31 @@ def deterrence(seen, position, expressing, watched, contagion, rounding, k, out)
 
 
 @_jit
-def join(escape, risk_aversion, grievance, threshold, free, out):  # pragma: no cover  (compiled)
-    """Who expresses (``rules.expresses``, for free agents): ``escape ra + G - ra > threshold``."""
-    for i in range(out.size):
+def adopt(escape, risk_aversion, grievance, threshold, free, expressing, position, seen, dy, dx, limit,
+          joined):  # pragma: no cover  (compiled)
+    """Who expresses now (``rules.expresses``, for free agents), into ``expressing``.
+
+    Expresses when ``escape ra + G - ra > threshold``. When the agents who
+    changed, times the window, cover fewer than ``limit`` cells, each is
+    added to ``seen`` (or taken away) over its window and the count of
+    changes is returned; otherwise ``seen`` is left alone and minus the count
+    is returned (the caller recounts). ``joined``: a work array of the agents.
+    """
+    changed = 0
+    for i in range(joined.size):  # no branch: compiles to vector instructions
         net = escape[i] * risk_aversion[i]
         net += grievance[i]
         net -= risk_aversion[i]
-        out[i] = (net > threshold[i]) and free[i]
-    return out
+        joined[i] = (net > threshold[i]) & free[i]
+        changed += joined[i] != expressing[i]
+    update = changed * dy.size < limit
+    if changed:
+        for i in range(joined.size):
+            if joined[i] != expressing[i]:
+                expressing[i] = joined[i]
+                if update:
+                    _window_add_one(seen, position[i], np.float32(1.0) if joined[i] else np.float32(-1.0), dy, dx)
+    return changed if update else -changed
 
 
 @_jit
