@@ -8,6 +8,7 @@ of several scenarios are compared, path against path.
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -16,7 +17,7 @@ from hypothesis import strategies as st
 
 from simulator.model import GovernanceModel
 from simulator.society import kernels, rules
-from simulator.society.grid import neighbourhood_add, neighbourhood_sum, window_offsets
+from simulator.society.grid import Grid, neighbourhood_add, neighbourhood_sum, window_offsets
 
 SHAPES = ("moore", "von_neumann", "cross")
 
@@ -93,17 +94,74 @@ def test_deterrence_and_adopt_are_the_expression_rule(rounding, contagion):
         np.testing.assert_array_equal(count, expected)
 
 
-def test_district_totals_are_bincounts():
+def test_district_counts_and_sums_are_bincounts():
     rng = np.random.default_rng(3)
     n, count = 6000, 25
     district = rng.integers(0, count, n).astype(np.intp)
     masks = [rng.random(n) < p for p in (0.1, 0.4, 0.6, 0.9)]
     values = [rng.random(n, dtype=np.float32) for _ in range(3)]
-    counts, sums = kernels.district_totals(district, *masks, *values, count)
-    for got, mask in zip(counts, masks):
+    for got, mask in zip(kernels.district_counts(district, *masks, count), masks):
         np.testing.assert_array_equal(got, np.bincount(district, weights=mask, minlength=count))
-    for got, value in zip(sums, values):  # bit for bit: the same order of adds
+    for got, value in zip(kernels.district_sums(district, *values, count), values):
+        # bit for bit: the same order of adds
         np.testing.assert_array_equal(got, np.bincount(district, weights=value, minlength=count))
+
+
+@pytest.mark.parametrize("reach", [1, 7, 30])
+def test_free_targets_and_settle_are_the_numpy_move(reach):
+    grid = Grid(agents=1400, density=0.7, districts_per_side=4, agencies=1)
+    rng = np.random.default_rng(reach)
+    position = np.sort(rng.choice(grid.cells, 1400, replace=False)).astype(np.intp)
+    occupied = np.zeros(grid.cells, bool)
+    occupied[position] = True
+    movers = (rng.random(1400) < 0.8).nonzero()[0]
+    dy, dx = (rng.integers(0, 2 * reach + 1, movers.size) for _ in range(2))
+    # numpy, as Society._move without kernels
+    target = grid.shifted(position[movers], dy, dx, reach)
+    ok = (~occupied[target]).nonzero()[0]
+    plain_movers, plain_target = movers[ok], target[ok]
+    order = rng.permutation(ok.size)
+    first = np.full(grid.cells, ok.size)
+    np.minimum.at(first, plain_target[order], np.arange(ok.size))
+    chosen = order[first[plain_target[order]] == np.arange(ok.size)]
+    expected_position, expected_occupied = position.copy(), occupied.copy()
+    expected_occupied[position[plain_movers[chosen]]] = False
+    expected_occupied[plain_target[chosen]] = True
+    expected_position[plain_movers[chosen]] = plain_target[chosen]
+
+    fast_movers, fast_target = kernels.free_targets(movers, position, dy, dx, reach, grid.side,
+                                                    grid.row_of_cell, grid.col_of_cell, occupied)
+    np.testing.assert_array_equal(fast_movers, plain_movers)
+    np.testing.assert_array_equal(fast_target, plain_target)
+    district, claimed = grid.district_of_cell[position], np.zeros(grid.cells, bool)
+    moved = kernels.settle(fast_movers, fast_target, order, occupied, position, district,
+                           grid.district_of_cell, claimed)
+    np.testing.assert_array_equal(position, expected_position)
+    np.testing.assert_array_equal(occupied, expected_occupied)
+    np.testing.assert_array_equal(district, grid.district_of_cell[position])
+    assert moved == chosen.size > 100 and not claimed.any()
+
+
+def test_release_is_the_countdown_and_the_latent():
+    rng = np.random.default_rng(5)
+    n = 5000
+    removal = rng.integers(0, 4, n).astype(np.int16)
+    grievance, threshold = rng.random(n, dtype=np.float32), rng.random(n, dtype=np.float32)
+    free, latent = np.empty(n, bool), np.empty(n, bool)
+    expected = np.maximum(removal - 1, 0).astype(np.int16)
+    kernels.release(removal, free, grievance, threshold, latent)
+    np.testing.assert_array_equal(removal, expected)
+    np.testing.assert_array_equal(free, expected == 0)
+    np.testing.assert_array_equal(latent, (grievance > threshold) & (expected == 0))
+    assert 0.2 < free.mean() < 0.8 and latent.any()
+
+
+def test_every_kernel_has_a_reference_test():
+    # a kernel added without a comparison with its numpy reference fails here
+    source = Path(__file__).read_text()
+    untested = [name for name in kernels.__all__ if callable(getattr(kernels, name))
+                and f"kernels.{name}(" not in source]
+    assert untested == []
 
 
 def _model(scenario, on, monkeypatch, overrides=None):

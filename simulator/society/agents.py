@@ -248,10 +248,16 @@ class Society:
         s, rng = self._society, self.rng
         removal, free = self.removal, self._free
 
-        # released agents come back; those still removed count down
-        removal -= 1
-        np.maximum(removal, 0, out=removal)
-        np.equal(removal, 0, out=free)
+        # released agents come back; those still removed count down; who holds a grievance
+        # above their threshold while free (the latent)
+        if self._kernels:
+            kernels.release(removal, free, self.grievance, self.threshold, self.latent)
+        else:
+            removal -= 1
+            np.maximum(removal, 0, out=removal)
+            np.equal(removal, 0, out=free)
+            np.greater(self.grievance, self.threshold, out=self.latent)
+            self.latent &= free
 
         # patrols within vision, then expressers within vision: at first those of
         # the last step; with several contagion rounds, those who have just
@@ -261,8 +267,6 @@ class Society:
         np.copyto(self._cells_in, patrols.reshape(self._cells_in.shape))  # as float32
         presence = self._at_agents(self._within_vision(self._cells_in, out=self._patrolled))
         watched = np.add(presence, self._by_district(eyes), out=self._scratch2)
-        np.greater(self.grievance, self.threshold, out=self.latent)
-        self.latent &= free
         # seen: expressers within vision of every cell, kept equal to a recount of
         # self.expressing. After the first round only the few agents who joined
         # or left are added to it or taken away (exact: whole numbers in float32),
@@ -422,11 +426,13 @@ class Society:
             return districts.sum(values) / pop
 
         masks = (self.expressed, self.latent, self.participating, self._free)
-        if self._kernels and districts.scattered:  # one pass instead of a bincount per array
-            counts, sums = kernels.district_totals(self.district, *masks, self.need, self.trust, self.grievance,
-                                                   districts.count)
-            expressed, latent, participating, free = counts
-            need, trust, grievance = sums / pop
+        if self._kernels:  # one pass for the counts, and one for the sums of moving agents
+            expressed, latent, participating, free = kernels.district_counts(self.district, *masks, districts.count)
+            if districts.scattered:
+                need, trust, grievance = kernels.district_sums(self.district, self.need, self.trust,
+                                                               self.grievance, districts.count) / pop
+            else:  # runs of agents: numpy's sums of runs, whose order of adds a kernel would have to copy
+                need, trust, grievance = mean(self.need), mean(self.trust), mean(self.grievance)
         else:
             expressed, latent, participating, free = districts.counts(masks)
             need, trust, grievance = mean(self.need), mean(self.trust), mean(self.grievance)

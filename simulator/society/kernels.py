@@ -22,8 +22,11 @@ compares it with on random input:
 * :func:`need_and_trust`: need, trust and grievance for a step (references:
   ``rules.need_pull``, ``rules.trust_change``, ``rules.trust_recovery`` and
   ``rules.grievance`` as ``Society.step`` applies them);
-* :func:`district_totals`: counts and sums per district for agents that are
-  not in cell order (reference: ``numpy.bincount``).
+* :func:`release`: the countdown of removal terms, and who is free and
+  latent (reference: the numpy branch of ``Society._express``);
+* :func:`district_counts` and :func:`district_sums`: counts per district,
+  and sums per district for agents that are not in cell order (reference:
+  ``numpy.bincount``).
 
 Every kernel gives the numpy path's numbers to the bit, so a seed gives the
 same run on either path: the sums are of whole numbers (exact in float32),
@@ -43,7 +46,8 @@ import numba
 import numpy as np
 
 __all__ = ["ENABLED", "ROUNDING", "half_widths", "window_sum", "window_add", "free_targets", "settle",
-           "deterrence", "adopt", "need_and_trust", "district_totals"]
+           "deterrence", "adopt", "need_and_trust", "release", "district_counts",
+           "district_sums"]
 
 #: Kernels on unless ``GOVSIM_KERNELS=numpy``; read when a society is built.
 ENABLED = os.environ.get("GOVSIM_KERNELS", "numba") != "numpy"
@@ -146,10 +150,9 @@ def free_targets(movers, position, dy, dx, reach, side, row_of_cell, col_of_cell
     for i in range(movers.size):
         cell = position[movers[i]]
         t = _wrap(row_of_cell[cell] + dy[i] - reach, side) * side + _wrap(col_of_cell[cell] + dx[i] - reach, side)
-        if not occupied[t]:
-            keep[count] = movers[i]
-            target[count] = t
-            count += 1
+        keep[count] = movers[i]  # written always, kept only if empty: no branch to mispredict
+        target[count] = t
+        count += not occupied[t]
     return keep[:count], target[:count]
 
 
@@ -254,23 +257,45 @@ def need_and_trust(need, base, trust, anchor, grievance, noise, district, pressu
 
 
 @_jit
-def district_totals(district, a, b, c, d, x, y, z, count):  # pragma: no cover  (compiled)
-    """Per district: how many agents each of four boolean masks picks, and the
-    float64 sums of three float32 arrays, in one pass over the agents.
+def release(removal, free, grievance, threshold, latent):  # pragma: no cover  (compiled)
+    """Removal terms count down; ``free`` when none is left; ``latent``: free with
+    grievance above threshold."""
+    for i in range(removal.size):
+        left = max(removal[i] - 1, 0)
+        removal[i] = left
+        free[i] = left == 0
+        latent[i] = (grievance[i] > threshold[i]) & (left == 0)
+    return removal
 
-    Returns (4, count) counts and (3, count) sums. The sums add in agent
-    order, as ``numpy.bincount`` with weights does. (Arrays as separate
-    arguments: a tuple indexed in the loop compiles to code 3x slower.)
+
+@_jit
+def district_counts(district, a, b, c, d, count):  # pragma: no cover  (compiled)
+    """How many agents of each district each of four boolean masks picks: (4, count), float64.
+
+    (Arrays as separate arguments: a tuple indexed in the loop compiles to
+    code 3x slower.)
     """
     counts = np.zeros((4, count))
-    sums = np.zeros((3, count))
     for i in range(district.size):
         k = district[i]
         counts[0, k] += a[i]
         counts[1, k] += b[i]
         counts[2, k] += c[i]
         counts[3, k] += d[i]
+    return counts
+
+
+@_jit
+def district_sums(district, x, y, z, count):  # pragma: no cover  (compiled)
+    """The float64 sums over each district of three float32 arrays: (3, count).
+
+    The adds go in agent order, as ``numpy.bincount`` with weights does: the
+    reference for agents that are not in cell order.
+    """
+    sums = np.zeros((3, count))
+    for i in range(district.size):
+        k = district[i]
         sums[0, k] += np.float64(x[i])
         sums[1, k] += np.float64(y[i])
         sums[2, k] += np.float64(z[i])
-    return counts, sums
+    return sums
