@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from simulator.model import GovernanceModel
 from simulator.society import kernels, rules
 from simulator.society.grid import Grid, neighbourhood_add, neighbourhood_sum, window_offsets
+from simulator.society.patrols import Patrols
 
 SHAPES = ("moore", "von_neumann", "cross")
 
@@ -140,6 +141,33 @@ def test_free_targets_and_settle_are_the_numpy_move(reach):
     np.testing.assert_array_equal(occupied, expected_occupied)
     np.testing.assert_array_equal(district, grid.district_of_cell[position])
     assert moved == chosen.size > 100 and not claimed.any()
+
+
+def test_walk_per_district_trim_and_per_cell_are_the_numpy_patrols():
+    grid = Grid(agents=2000, density=0.5, districts_per_side=4, agencies=1)
+    fast, plain = (Patrols(grid, np.random.default_rng(9), fast=on) for on in (True, False))
+    rng = np.random.default_rng(1)
+    cells = [np.empty((grid.side, grid.side), np.float32) for _ in range(2)]
+    for step in range(40):  # targets that rise, fall and differ by district: trims and fresh patrols
+        density = rng.random(grid.districts) * (0.15 if step % 3 else 0.02)
+        got, expected = fast.step(density, 3, cells[0]), plain.step(density, 3, cells[1])
+        np.testing.assert_array_equal(fast.positions, plain.positions)
+        np.testing.assert_array_equal(got, expected)
+    assert fast.positions.size > 20
+    # each kernel on its own
+    pos = plain.positions
+    dy, dx = rng.integers(0, 7, pos.size), rng.integers(0, 7, pos.size)
+    np.testing.assert_array_equal(kernels.walk(pos, dy, dx, 3, grid.side, grid.row_of_cell, grid.col_of_cell),
+                                  grid.shifted(pos, dy, dx, 3))
+    have = kernels.per_district(pos, grid.district_of_cell, grid.districts)
+    np.testing.assert_array_equal(have, np.bincount(grid.district_of_cell[pos], minlength=grid.districts))
+    target = have // 2
+    shuffled = np.random.default_rng(4).permutation(pos.size)
+    plain.rng = np.random.default_rng(4)
+    np.testing.assert_array_equal(kernels.trim(pos, shuffled, grid.district_of_cell, have, target),
+                                  plain._trim(pos, grid.district_of_cell[pos], have, target))
+    counted = kernels.per_cell(pos, np.full((grid.side, grid.side), np.nan, np.float32))
+    np.testing.assert_array_equal(counted.reshape(-1), np.bincount(pos, minlength=grid.cells))
 
 
 def test_release_is_the_countdown_and_the_latent():

@@ -131,7 +131,7 @@ class Society:
         self.match[:responses] = 1.0
         self._removed_share = np.zeros(grid.districts)
         self.shock_now = False
-        self.patrols = Patrols(grid, rng)
+        self.patrols = Patrols(grid, rng, fast=self._kernels)
         self.state = self.aggregate()
 
     # -- one step -------------------------------------------------------------
@@ -263,9 +263,8 @@ class Society:
         # the last step; with several contagion rounds, those who have just
         # joined count too, so a cascade can spread within one step
         density = rules.patrol_density(constraint, enforcement, self._levers.presence)
-        patrols = self.patrols.step(density, walk=s.vision)
-        np.copyto(self._cells_in, patrols.reshape(self._cells_in.shape))  # as float32
-        presence = self._at_agents(self._within_vision(self._cells_in, out=self._patrolled))
+        patrols = self.patrols.step(density, walk=s.vision, cells=self._cells_in)
+        presence = self._at_agents(self._within_vision(patrols, out=self._patrolled))
         watched = np.add(presence, self._by_district(eyes), out=self._scratch2)
         # seen: expressers within vision of every cell, kept equal to a recount of
         # self.expressing. After the first round only the few agents who joined

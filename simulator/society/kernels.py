@@ -14,6 +14,9 @@ compares it with on random input:
 * :func:`free_targets` and :func:`settle`: movement to empty cells, the first
   mover in a random order winning a contested cell (reference: the numpy
   branch of ``Society._move``);
+* :func:`walk`, :func:`per_district`, :func:`trim` and :func:`per_cell`: the
+  patrols' walk and their matching to each district's target (reference: the
+  numpy branch of ``Patrols.step``);
 * :func:`deterrence` and :func:`adopt`: a round of Epstein's expression rule,
   before and after the exponential, which stays with numpy's own ``exp``
   (references: ``rules.arrest_ratio``, ``rules.escape_chance`` and
@@ -45,8 +48,8 @@ import os
 import numba
 import numpy as np
 
-__all__ = ["ENABLED", "ROUNDING", "half_widths", "window_sum", "window_add", "free_targets", "settle",
-           "deterrence", "adopt", "need_and_trust", "release", "district_counts",
+__all__ = ["ENABLED", "ROUNDING", "half_widths", "window_sum", "window_add", "free_targets", "settle", "walk",
+           "per_district", "trim", "per_cell", "deterrence", "adopt", "need_and_trust", "release", "district_counts",
            "district_sums"]
 
 #: Kernels on unless ``GOVSIM_KERNELS=numpy``; read when a society is built.
@@ -179,6 +182,61 @@ def settle(movers, target, order, occupied, position, district, district_of_cell
     for i in range(target.size):
         claimed[target[i]] = False
     return moved
+
+
+@_jit
+def walk(cells, dy, dx, reach, side, row_of_cell, col_of_cell):  # pragma: no cover  (compiled)
+    """The cells moved by ``dy - reach`` rows and ``dx - reach`` columns, round the torus (a new array)."""
+    moved = np.empty_like(cells)
+    for i in range(cells.size):
+        c = cells[i]
+        moved[i] = _wrap(row_of_cell[c] + dy[i] - reach, side) * side + _wrap(col_of_cell[c] + dx[i] - reach, side)
+    return moved
+
+
+@_jit
+def per_district(cells, district_of_cell, count):  # pragma: no cover  (compiled)
+    """How many of ``cells`` (patrols' positions) lie in each district."""
+    have = np.zeros(count, dtype=np.int64)
+    for i in range(cells.size):
+        have[district_of_cell[cells[i]]] += 1
+    return have
+
+
+@_jit
+def trim(cells, shuffled, district_of_cell, have, target):  # pragma: no cover  (compiled)
+    """Keep, of each district's patrols, the first ``target`` in the order ``shuffled``.
+
+    The kept patrols come district by district, each district's in the
+    shuffled order: the order of numpy's stable sort by district.
+    """
+    start = np.zeros(have.size, dtype=np.int64)
+    for d in range(1, have.size):
+        start[d] = start[d - 1] + have[d - 1]
+    slot = start.copy()
+    grouped = np.empty(cells.size, dtype=np.int64)
+    for j in range(shuffled.size):
+        i = shuffled[j]
+        d = district_of_cell[cells[i]]
+        grouped[slot[d]] = i
+        slot[d] += 1
+    kept = np.empty(cells.size, dtype=cells.dtype)
+    count = 0
+    for d in range(have.size):
+        for r in range(min(have[d], target[d])):
+            kept[count] = cells[grouped[start[d] + r]]
+            count += 1
+    return kept[:count]
+
+
+@_jit
+def per_cell(cells, grid):  # pragma: no cover  (compiled)
+    """How many of ``cells`` are on each cell of ``grid`` (float32, written in place)."""
+    flat = grid.reshape(-1)
+    flat[:] = 0.0
+    for i in range(cells.size):
+        flat[cells[i]] += 1.0
+    return grid
 
 
 @_jit

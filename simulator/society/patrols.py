@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from . import kernels
 from .grid import Grid
 
 __all__ = ["Patrols"]
@@ -24,38 +25,40 @@ __all__ = ["Patrols"]
 class Patrols:
     """Positions of patrols (cell indices) and their per-cell counts."""
 
-    def __init__(self, grid: Grid, rng: np.random.Generator):
+    def __init__(self, grid: Grid, rng: np.random.Generator, fast: bool = False):
         self.grid = grid
         self.rng = rng
+        self.fast = fast  # the compiled kernels (kernels.py): the same numbers
         self.positions = np.empty(0, dtype=np.intp)  # intp: fast as an index
         district = grid.district_of_cell
         self._cells_by_district = np.argsort(district, kind="stable")
         self._size = np.bincount(district, minlength=grid.districts)
         self._first_cell = np.concatenate(([0], np.cumsum(self._size)[:-1]))
 
-    def step(self, density: np.ndarray, walk: int) -> np.ndarray:
-        """Walk, then match each district's count to ``density``; return counts per cell."""
+    def step(self, density: np.ndarray, walk: int, cells: np.ndarray) -> np.ndarray:
+        """Walk, then match each district's count to ``density``; the patrols per cell into ``cells``."""
         grid, rng = self.grid, self.rng
         target = np.rint(np.clip(density, 0.0, 1.0) * self._size).astype(np.int64)
         pos = self.positions
+        dy = dx = None
         if pos.size and walk > 0:
             dy = rng.integers(0, 2 * walk + 1, pos.size)  # offsets -walk..walk, plus walk
             dx = rng.integers(0, 2 * walk + 1, pos.size)
-            pos = grid.shifted(pos, dy, dx, walk)
-        district = grid.district_of_cell[pos]
-        have = np.bincount(district, minlength=grid.districts)
-        if (have > target).any():
-            # keep a random subset of each district's patrols, up to its target
-            shuffled = rng.permutation(pos.size)
-            keys = district[shuffled]
-            if grid.districts <= 256:  # a stable sort of bytes is a radix sort: faster
-                keys = keys.astype(np.uint8)
-            order = keys.argsort(kind="stable")
-            grouped, in_district = shuffled[order], keys[order]
-            start = np.concatenate(([0], have.cumsum()[:-1]))
-            rank = np.arange(pos.size) - start[in_district]
-            pos = pos[grouped[rank < target[in_district]]]
-            have = np.minimum(have, target)
+        if self.fast:
+            if dy is not None:
+                pos = kernels.walk(pos, dy, dx, walk, grid.side, grid.row_of_cell, grid.col_of_cell)
+            have = kernels.per_district(pos, grid.district_of_cell, grid.districts)
+            if (have > target).any():
+                pos = kernels.trim(pos, rng.permutation(pos.size), grid.district_of_cell, have, target)
+                have = np.minimum(have, target)
+        else:
+            if dy is not None:
+                pos = grid.shifted(pos, dy, dx, walk)
+            district = grid.district_of_cell[pos]
+            have = np.bincount(district, minlength=grid.districts)
+            if (have > target).any():
+                pos = self._trim(pos, district, have, target)
+                have = np.minimum(have, target)
         missing = target - have
         if missing.any():
             where = np.arange(grid.districts).repeat(missing)
@@ -63,4 +66,19 @@ class Patrols:
             fresh = self._cells_by_district[self._first_cell[where] + offset]
             pos = np.concatenate((pos, fresh))
         self.positions = pos.astype(np.intp, copy=False)
-        return np.bincount(self.positions, minlength=grid.cells)
+        if self.fast:
+            return kernels.per_cell(self.positions, cells)
+        np.copyto(cells, np.bincount(self.positions, minlength=grid.cells).reshape(cells.shape))  # as float32
+        return cells
+
+    def _trim(self, pos: np.ndarray, district: np.ndarray, have: np.ndarray, target: np.ndarray) -> np.ndarray:
+        """Keep a random subset of each district's patrols, up to its target."""
+        shuffled = self.rng.permutation(pos.size)
+        keys = district[shuffled]
+        if self.grid.districts <= 256:  # a stable sort of bytes is a radix sort: faster
+            keys = keys.astype(np.uint8)
+        order = keys.argsort(kind="stable")
+        grouped, in_district = shuffled[order], keys[order]
+        start = np.concatenate(([0], have.cumsum()[:-1]))
+        rank = np.arange(pos.size) - start[in_district]
+        return pos[grouped[rank < target[in_district]]]
