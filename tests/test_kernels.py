@@ -170,6 +170,21 @@ def test_walk_per_district_trim_and_per_cell_are_the_numpy_patrols():
     np.testing.assert_array_equal(counted.reshape(-1), np.bincount(pos, minlength=grid.cells))
 
 
+def test_participate_is_the_participation_rule():
+    rng = np.random.default_rng(8)
+    n, count = 6000, 16
+    trust, draw = rng.random(n, dtype=np.float32), rng.random(n, dtype=np.float32)
+    district, free = rng.integers(0, count, n).astype(np.intp), rng.random(n) < 0.9
+    incentive = rng.random(count) * 0.2
+    base, from_trust = 0.3, 0.4
+    chance = rules.participation_chance(trust, base, from_trust, incentive.astype(np.float32)[district],
+                                        out=np.empty(n, np.float32))
+    got = kernels.participate(trust, np.float32(from_trust), np.float32(base - 0.5 * from_trust),
+                              incentive.astype(np.float32), district, draw, free, np.empty(n, bool))
+    np.testing.assert_array_equal(got, (draw < chance) & free)
+    assert 0.2 < got.mean() < 0.8
+
+
 def test_release_is_the_countdown_and_the_latent():
     rng = np.random.default_rng(5)
     n = 5000

@@ -345,6 +345,13 @@ class Society:
 
     def _participate(self, incentive: np.ndarray) -> None:
         s, lv = self._society, self._levers
+        if self._kernels:  # the same draw, then one pass
+            draw = self.rng.random(dtype=np.float32, out=self._scratch2)
+            kernels.participate(self.trust, np.float32(s.participation_trust),
+                                np.float32(s.participation - 0.5 * s.participation_trust),
+                                np.asarray(lv.incentive_effect * incentive, dtype=np.float32), self.district,
+                                draw, self._free, self.participating)
+            return
         chance = rules.participation_chance(self.trust, s.participation, s.participation_trust,
                                       self._by_district(lv.incentive_effect * incentive), out=self._scratch)
         draw = self.rng.random(dtype=np.float32, out=self._scratch2)

@@ -25,6 +25,8 @@ compares it with on random input:
 * :func:`need_and_trust`: need, trust and grievance for a step (references:
   ``rules.need_pull``, ``rules.trust_change``, ``rules.trust_recovery`` and
   ``rules.grievance`` as ``Society.step`` applies them);
+* :func:`participate`: who uses the loop's services (reference:
+  ``rules.participation_chance`` as ``Society._participate`` applies it);
 * :func:`release`: the countdown of removal terms, and who is free and
   latent (reference: the numpy branch of ``Society._express``);
 * :func:`district_counts` and :func:`district_sums`: counts per district,
@@ -49,7 +51,7 @@ import numba
 import numpy as np
 
 __all__ = ["ENABLED", "ROUNDING", "half_widths", "window_sum", "window_add", "free_targets", "settle", "walk",
-           "per_district", "trim", "per_cell", "deterrence", "adopt", "need_and_trust", "release", "district_counts",
+           "per_district", "trim", "per_cell", "deterrence", "adopt", "need_and_trust", "participate", "release", "district_counts",
            "district_sums"]
 
 #: Kernels on unless ``GOVSIM_KERNELS=numpy``; read when a society is built.
@@ -312,6 +314,19 @@ def need_and_trust(need, base, trust, anchor, grievance, noise, district, pressu
         need[i], trust[i] = n, t
         grievance[i] = (one - t) * n
     return need
+
+
+@_jit
+def participate(trust, from_trust, offset, incentive, district, draw, free, out):  # pragma: no cover
+    """Who uses the loop's services this step, into ``out`` (``rules.participation_chance``):
+    ``draw < trust pt + (base - pt / 2) + incentive[d]``, for free agents; ``offset`` is
+    ``base - pt / 2``, in float32 as numpy adds it."""
+    for i in range(out.size):
+        chance = trust[i] * from_trust
+        chance += offset
+        chance += incentive[district[i]]
+        out[i] = (draw[i] < chance) & free[i]
+    return out
 
 
 @_jit
