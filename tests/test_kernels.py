@@ -185,6 +185,30 @@ def test_participate_is_the_participation_rule():
     assert 0.2 < got.mean() < 0.8
 
 
+@pytest.mark.parametrize("runs", ["grid rows", "long", "short and long"])
+def test_district_run_sums_are_reduceat_then_bincount(runs):
+    rng = np.random.default_rng(6)
+    n, count = 300_000, 12
+    if runs == "grid rows":  # a 600 x 500 grid cut into 12 districts: runs of 125
+        start = np.arange(0, n, 125)
+    elif runs == "long":  # runs of several thousand: numpy's pairwise sum splits them
+        start = np.unique(np.concatenate(([0], rng.integers(1, n, 40))))
+    else:
+        start = np.unique(np.concatenate(([0], rng.integers(1, n, n // 9))))
+    district = rng.integers(0, count, start.size).astype(np.intp)
+    # float32 values of one scale sum exactly in float64, in any order; values spread over
+    # twenty orders of magnitude do not, so the order of adds shows
+    values = [rng.random(n, dtype=np.float32), rng.random(n, dtype=np.float32) * np.float32(1000),
+              (rng.random(n) * 10.0 ** rng.uniform(-15, 5, n)).astype(np.float32)]
+    got = kernels.district_run_sums(start, district, *values, count)
+    for row, value in zip(got, values):
+        per_run = np.add.reduceat(value, start, dtype=np.float64)
+        np.testing.assert_array_equal(row, np.bincount(district, weights=per_run, minlength=count))
+    # summed agent by agent instead, some districts differ in their last bits: the test can tell
+    agent_district = np.repeat(district, np.diff(start, append=n))
+    assert not np.array_equal(got[2], np.bincount(agent_district, weights=values[2], minlength=count))
+
+
 def test_release_is_the_countdown_and_the_latent():
     rng = np.random.default_rng(5)
     n = 5000

@@ -432,13 +432,15 @@ class Society:
             return districts.sum(values) / pop
 
         masks = (self.expressed, self.latent, self.participating, self._free)
-        if self._kernels:  # one pass for the counts, and one for the sums of moving agents
+        if self._kernels:  # one pass for the counts, one for the sums
             expressed, latent, participating, free = kernels.district_counts(self.district, *masks, districts.count)
             if districts.scattered:
                 need, trust, grievance = kernels.district_sums(self.district, self.need, self.trust,
                                                                self.grievance, districts.count) / pop
-            else:  # runs of agents: numpy's sums of runs, whose order of adds a kernel would have to copy
-                need, trust, grievance = mean(self.need), mean(self.trust), mean(self.grievance)
+            else:
+                need, trust, grievance = kernels.district_run_sums(
+                    districts.run_start, districts.run_district, self.need, self.trust, self.grievance,
+                    districts.count) / pop
         else:
             expressed, latent, participating, free = districts.counts(masks)
             need, trust, grievance = mean(self.need), mean(self.trust), mean(self.grievance)

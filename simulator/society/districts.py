@@ -51,6 +51,16 @@ class Districts:
         self._run_district = d[self._run_start]
         self._run_length = np.diff(self._run_start, append=d.size)
 
+    @property
+    def run_start(self) -> np.ndarray | None:
+        """First agent of each run of consecutive agents in one district (None when scattered)."""
+        return self._run_start
+
+    @property
+    def run_district(self) -> np.ndarray | None:
+        """The district of each run."""
+        return self._run_district if self._run_start is not None else None
+
     def sum(self, values: np.ndarray) -> np.ndarray:
         """Sum of a per-agent array over each district (float64)."""
         if self._run_start is None:

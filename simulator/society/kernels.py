@@ -29,9 +29,10 @@ compares it with on random input:
   ``rules.participation_chance`` as ``Society._participate`` applies it);
 * :func:`release`: the countdown of removal terms, and who is free and
   latent (reference: the numpy branch of ``Society._express``);
-* :func:`district_counts` and :func:`district_sums`: counts per district,
-  and sums per district for agents that are not in cell order (reference:
-  ``numpy.bincount``).
+* :func:`district_counts`, :func:`district_sums` and
+  :func:`district_run_sums`: counts per district, and sums per district for
+  agents out of cell order and in runs of cell order (references:
+  ``numpy.bincount``, and ``numpy.add.reduceat`` then ``numpy.bincount``).
 
 Every kernel gives the numpy path's numbers to the bit, so a seed gives the
 same run on either path: the sums are of whole numbers (exact in float32),
@@ -51,8 +52,8 @@ import numba
 import numpy as np
 
 __all__ = ["ENABLED", "ROUNDING", "half_widths", "window_sum", "window_add", "free_targets", "settle", "walk",
-           "per_district", "trim", "per_cell", "deterrence", "adopt", "need_and_trust", "participate", "release", "district_counts",
-           "district_sums"]
+           "per_district", "trim", "per_cell", "deterrence", "adopt", "need_and_trust", "participate", "release",
+           "district_counts", "district_sums", "district_run_sums"]
 
 #: Kernels on unless ``GOVSIM_KERNELS=numpy``; read when a society is built.
 ENABLED = os.environ.get("GOVSIM_KERNELS", "numba") != "numpy"
@@ -342,6 +343,67 @@ def release(removal, free, grievance, threshold, latent):  # pragma: no cover  (
 
 
 @_jit
+def _pairwise(a, lo, n):  # pragma: no cover  (compiled)
+    """The float64 sum of ``a[lo:lo + n]`` (float32) in numpy's pairwise order, to the bit.
+
+    numpy's ``pairwise_sum`` (``loops_utils.h.src``): fewer than 8 values
+    one by one from -0.0; up to 128 in 8 interleaved partial sums, joined as
+    ``((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))``, then the rest one
+    by one; more, split at a multiple of 8 near the half.
+    """
+    if n < 8:
+        res = -0.0
+        for i in range(n):
+            res += np.float64(a[lo + i])
+        return res
+    if n <= 128:  # eight scalars, not an array: no allocation per run
+        r0, r1, r2, r3 = np.float64(a[lo]), np.float64(a[lo + 1]), np.float64(a[lo + 2]), np.float64(a[lo + 3])
+        r4, r5, r6, r7 = np.float64(a[lo + 4]), np.float64(a[lo + 5]), np.float64(a[lo + 6]), np.float64(a[lo + 7])
+        i = 8
+        while i < n - n % 8:
+            r0 += a[lo + i]
+            r1 += a[lo + i + 1]
+            r2 += a[lo + i + 2]
+            r3 += a[lo + i + 3]
+            r4 += a[lo + i + 4]
+            r5 += a[lo + i + 5]
+            r6 += a[lo + i + 6]
+            r7 += a[lo + i + 7]
+            i += 8
+        res = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
+        while i < n:
+            res += a[lo + i]
+            i += 1
+        return res
+    half = n // 2
+    half -= half % 8
+    return _pairwise(a, lo, half) + _pairwise(a, lo + half, n - half)
+
+
+@_jit
+def district_run_sums(run_start, run_district, x, y, z, count):  # pragma: no cover  (compiled)
+    """The float64 sums over each district of three float32 arrays whose agents lie in
+    runs of one district: (3, count).
+
+    Each run is summed as ``numpy.add.reduceat`` does (its first value, plus
+    the pairwise sum of the rest), then the runs of each district in run
+    order, as ``numpy.bincount`` with weights does: numpy's numbers, to the bit.
+    """
+    sums = np.zeros((3, count))
+    arrays = (x, y, z)
+    for v in range(3):
+        a = arrays[v]
+        for r in range(run_start.size):
+            lo = run_start[r]
+            hi = run_start[r + 1] if r + 1 < run_start.size else a.size
+            total = np.float64(a[lo])
+            if hi - lo > 1:
+                total += _pairwise(a, lo + 1, hi - lo - 1)
+            sums[v, run_district[r]] += total
+    return sums
+
+
+@_jit
 def district_counts(district, a, b, c, d, count):  # pragma: no cover  (compiled)
     """How many agents of each district each of four boolean masks picks: (4, count), float64.
 
@@ -349,12 +411,26 @@ def district_counts(district, a, b, c, d, count):  # pragma: no cover  (compiled
     code 3x slower.)
     """
     counts = np.zeros((4, count))
+    # counted in local integers while the district stays the same (runs of agents in cell
+    # order), so that the loop does not load and store the table at every agent
+    here, na, nb, nc, nd = district[0] if district.size else 0, 0, 0, 0, 0
     for i in range(district.size):
         k = district[i]
-        counts[0, k] += a[i]
-        counts[1, k] += b[i]
-        counts[2, k] += c[i]
-        counts[3, k] += d[i]
+        if k != here:
+            counts[0, here] += na
+            counts[1, here] += nb
+            counts[2, here] += nc
+            counts[3, here] += nd
+            here, na, nb, nc, nd = k, 0, 0, 0, 0
+        na += a[i]
+        nb += b[i]
+        nc += c[i]
+        nd += d[i]
+    if district.size:
+        counts[0, here] += na
+        counts[1, here] += nb
+        counts[2, here] += nc
+        counts[3, here] += nd
     return counts
 
 
