@@ -40,20 +40,17 @@ class Patrols:
         grid, rng = self.grid, self.rng
         target = np.rint(np.clip(density, 0.0, 1.0) * self._size).astype(np.int64)
         pos = self.positions
-        dy = dx = None
         if pos.size and walk > 0:
             dy = rng.integers(0, 2 * walk + 1, pos.size)  # offsets -walk..walk, plus walk
             dx = rng.integers(0, 2 * walk + 1, pos.size)
+            pos = (kernels.walk(pos, dy, dx, walk, grid.side, grid.row_of_cell, grid.col_of_cell) if self.fast
+                   else grid.shifted(pos, dy, dx, walk))
         if self.fast:
-            if dy is not None:
-                pos = kernels.walk(pos, dy, dx, walk, grid.side, grid.row_of_cell, grid.col_of_cell)
             have = kernels.per_district(pos, grid.district_of_cell, grid.districts)
             if (have > target).any():
                 pos = kernels.trim(pos, rng.permutation(pos.size), grid.district_of_cell, have, target)
                 have = np.minimum(have, target)
         else:
-            if dy is not None:
-                pos = grid.shifted(pos, dy, dx, walk)
             district = grid.district_of_cell[pos]
             have = np.bincount(district, minlength=grid.districts)
             if (have > target).any():
