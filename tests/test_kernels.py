@@ -117,7 +117,7 @@ def test_free_targets_and_settle_are_the_numpy_move(reach):
     occupied[position] = True
     movers = (rng.random(1400) < 0.8).nonzero()[0]
     dy, dx = (rng.integers(0, 2 * reach + 1, movers.size) for _ in range(2))
-    # numpy, as Society._move without kernels
+    # numpy, as Movement.step without kernels
     target = grid.shifted(position[movers], dy, dx, reach)
     ok = (~occupied[target]).nonzero()[0]
     plain_movers, plain_target = movers[ok], target[ok]
@@ -242,8 +242,8 @@ def test_moves_are_the_same_on_both_paths(monkeypatch):
     assert fast._kernels and not plain._kernels
     start = fast.position.copy()
     for _ in range(3):
-        fast._move()
-        plain._move()
+        for society in (fast, plain):
+            society.movement.step(society.position, society.occupied, society.district, society._free, 1.0, 7)
         for name in ("position", "occupied", "district"):
             np.testing.assert_array_equal(getattr(fast, name), getattr(plain, name))
     assert (fast.position != start).mean() > 0.2  # most agents moved

@@ -29,6 +29,7 @@ from ..loop.contracts import Delivery, DistrictState
 from . import kernels, rules
 from .districts import Districts
 from .grid import Grid, neighbourhood_add, neighbourhood_sum, pad_work, window_offsets, window_table
+from .movement import Movement
 from .patrols import Patrols
 
 __all__ = ["Society"]
@@ -90,12 +91,10 @@ class Society:
         if self._kernels:
             self._half = kernels.half_widths(self._window)
             self._prefix = np.empty((grid.side, grid.side + 2 * int(self._half.max()) + 1), f32)
-            self._claimed = np.zeros(grid.cells, dtype=bool)  # for movers' conflicts
             self._joined = np.empty(n, dtype=bool)
         else:
             self._cells_work = np.empty(cells, f32)
             self._pad = pad_work(self._cells_in, s.vision)  # for the diamond sums
-            self._first_rank = np.empty(grid.cells, dtype=np.int32)  # for movers' conflicts
         # every cell's window, for the contagion rounds' updates: built on first
         # use, for windows of 25 cells or more (where working the windows out
         # costs most) and only up to 2**21 entries (8 MB; 1.1e6 at 100 x 100,
@@ -132,6 +131,7 @@ class Society:
         self._removed_share = np.zeros(grid.districts)
         self.shock_now = False
         self.patrols = Patrols(grid, rng, fast=self._kernels)
+        self.movement = Movement(grid, rng, fast=self._kernels)
         self.state = self.aggregate()
 
     # -- one step -------------------------------------------------------------
@@ -156,19 +156,12 @@ class Society:
         self._legitimacy_shock(step)
         gain, loss = rules.trust_rates(accommodation, constraint, self._removed_share, lv.trust_from_accommodation,
                                        lv.trust_from_constraint, lv.trust_from_removal)
-        if self._kernels:  # the same draw, then one pass instead of about twenty calls
-            noise = self.rng.standard_normal(dtype=np.float32, out=self._scratch)
-            f32 = np.float32
-            kernels.need_and_trust(self.need, self.need_base, self.trust, self.trust_initial, self.grievance,
-                                   noise, self.district, self.pressure.sum(axis=1).astype(f32),
-                                   (gain + loss).astype(f32), np.asarray(gain, dtype=f32), f32(s.need_rate),
-                                   f32(s.need_noise), f32(lv.trust_from_need), f32(s.trust_recovery))
-        else:
-            self._need_and_trust(gain, loss)
+        self._need_and_trust(gain, loss)
         self._express(constraint, eyes, self._standing_enforcement(step))
         self._participate(delivery.incentivise)
         if s.mobility > 0:
-            self._move()
+            self.movement.step(self.position, self.occupied, self.district, self._free, s.mobility, s.vision)
+            self.districts.reindex()
         self.state = self.aggregate()
         self._removed_share = self.state.removed  # felt as lost trust next step
         return self.state
@@ -176,6 +169,14 @@ class Society:
     def _need_and_trust(self, gain: np.ndarray, loss: np.ndarray) -> None:
         """Need, trust and grievance for a step (``gain``, ``loss``: the district rates of trust)."""
         s, lv = self._society, self._levers
+        if self._kernels:  # the same draw, then one pass instead of about twenty calls
+            noise = self.rng.standard_normal(dtype=np.float32, out=self._scratch)
+            f32 = np.float32
+            kernels.need_and_trust(self.need, self.need_base, self.trust, self.trust_initial, self.grievance,
+                                   noise, self.district, self.pressure.sum(axis=1).astype(f32),
+                                   (gain + loss).astype(f32), np.asarray(gain, dtype=f32), f32(s.need_rate),
+                                   f32(s.need_noise), f32(lv.trust_from_need), f32(s.trust_recovery))
+            return
         # per-agent arithmetic in float32, in place (the rules write into work arrays)
         need, trust, tmp = self.need, self.trust, self._scratch
 
@@ -357,46 +358,6 @@ class Society:
         draw = self.rng.random(dtype=np.float32, out=self._scratch2)
         np.less(draw, chance, out=self.participating)
         self.participating &= self._free  # removed agents use no services
-
-    def _move(self) -> None:
-        """Free agents try a random empty cell within vision (Epstein's movement)."""
-        s, grid, rng = self._society, self.grid, self.rng
-        # free: removal == 0. Every draw is below a mobility of 1, so then the test is
-        # skipped, but the draw is made: the same random stream
-        draw = rng.random(self.n)
-        movers = (self._free if s.mobility >= 1.0 else (draw < s.mobility) & self._free).nonzero()[0]
-        if movers.size == 0:
-            return
-        r = s.vision
-        dy = rng.integers(0, 2 * r + 1, movers.size)  # offsets -r..r, plus r
-        dx = rng.integers(0, 2 * r + 1, movers.size)
-        if self._kernels:
-            movers, target = kernels.free_targets(movers, self.position, dy, dx, r, grid.side,
-                                                   grid.row_of_cell, grid.col_of_cell, self.occupied)
-            order = rng.permutation(movers.size)
-            kernels.settle(movers, target, order, self.occupied, self.position, self.district,
-                           grid.district_of_cell, self._claimed)
-            self.districts.reindex()
-            return
-        target = grid.shifted(self.position[movers], dy, dx, r)
-        # indices of the movers to empty cells, then two gathers: one scan of the
-        # mask instead of two boolean indexings (about half the time)
-        ok = (~self.occupied[target]).nonzero()[0]
-        movers, target = movers[ok], target[ok]
-        # two movers wanting one cell: the first in this random order wins
-        # (each target cell keeps the smallest rank that asks for it: no sort)
-        order = rng.permutation(movers.size)
-        wanted, rank = target[order], np.arange(movers.size, dtype=np.int32)
-        first = self._first_rank
-        first.fill(movers.size)
-        np.minimum.at(first, wanted, rank)
-        chosen = order[first[wanted] == rank]
-        movers, target = movers[chosen], target[chosen]
-        self.occupied[self.position[movers]] = False
-        self.occupied[target] = True
-        self.position[movers] = target
-        self.district[movers] = grid.district_of_cell[target]
-        self.districts.reindex()
 
     # -- space --------------------------------------------------------------
     def _on_cells(self, values: np.ndarray) -> np.ndarray:

@@ -13,7 +13,7 @@ compares it with on random input:
   (reference: :func:`~simulator.society.grid.neighbourhood_add`);
 * :func:`free_targets` and :func:`settle`: movement to empty cells, the first
   mover in a random order winning a contested cell (reference: the numpy
-  branch of ``Society._move``);
+  branch of ``Movement.step``);
 * :func:`walk`, :func:`per_district`, :func:`trim` and :func:`per_cell`: the
   patrols' walk and their matching to each district's target (reference: the
   numpy branch of ``Patrols.step``);
