@@ -8,7 +8,12 @@ prints the functions that take the most time of their own, per step: calls,
 microseconds and share of the profiled step. The profiler's own overhead makes
 the profiled step slower than the timed one; read the shares, not the sum.
 
-    python benchmarks/profile_step.py [--side 100] [--steps 300] [--top 20]
+    python benchmarks/profile_step.py [--side 100] [--steps 300] [--top 20] [--paths]
+
+``--paths`` instead times each mechanism of the society on both paths, the
+compiled kernels and their numpy references (``GOVSIM_KERNELS=numpy``), in
+two models built from the same seed (so they do the same work), without the
+profiler: microseconds a step per mechanism, and what the kernels save.
 
 It prints figures and asserts nothing.
 """
@@ -28,6 +33,14 @@ for folder in (str(HERE), str(HERE.parent)):
         sys.path.insert(0, folder)
 
 import suite  # noqa: E402  (benchmarks/suite.py)
+
+from simulator.society import kernels  # noqa: E402
+
+#: The society's mechanisms timed by --paths: (label, owner, method); indented labels run inside the one above
+MECHANISMS = (("need and trust", "society", "_need_and_trust"), ("expression", "society", "_express"),
+              ("  patrols", "patrols", "step"), ("  neighbourhood sums", "society", "_within_vision"),
+              ("  contagion rounds", "society", "_round"), ("participation", "society", "_participate"),
+              ("movement", "movement", "step"), ("district aggregates", "society", "aggregate"))
 
 
 def profile(side: int, steps: int, top: int) -> list[dict]:
@@ -58,13 +71,54 @@ def profile(side: int, steps: int, top: int) -> list[dict]:
     return rows
 
 
+def paths(side: int, steps: int) -> list[dict]:
+    """Microseconds a step of each mechanism, with the kernels and with numpy."""
+    timed = {}
+    for fast in (True, False):
+        kernels.ENABLED = fast
+        model = suite.epstein_model(side)
+        for _ in range(20):
+            model.step()
+        spent = dict.fromkeys([label for label, _, _ in MECHANISMS], 0.0)
+        for label, owner, name in MECHANISMS:
+            target = model.society if owner == "society" else getattr(model.society, owner)
+            inner = getattr(target, name)
+
+            def clocked(*args, _inner=inner, _label=label, **kwargs):
+                started = time.perf_counter()
+                try:
+                    return _inner(*args, **kwargs)
+                finally:
+                    spent[_label] += time.perf_counter() - started
+            setattr(target, name, clocked)
+        started = time.perf_counter()
+        for _ in range(steps):
+            model.step()
+        whole = time.perf_counter() - started
+        timed[fast] = {label: 1e6 * t / steps for label, t in spent.items()} | {"whole step": 1e6 * whole / steps}
+    kernels.ENABLED = True
+    rows = [{"mechanism": label, "numpy_us": timed[False][label], "kernels_us": timed[True][label]}
+            for label in [*(m[0] for m in MECHANISMS), "whole step"]]
+    print(f"{side} x {side}: microseconds a step, {steps} steps (timers included)")
+    print(f"{'mechanism':<24} {'numpy':>8} {'kernels':>8} {'saved':>8}")
+    for r in rows:
+        print(f"{r['mechanism']:<24} {r['numpy_us']:>8.1f} {r['kernels_us']:>8.1f} "
+              f"{r['numpy_us'] - r['kernels_us']:>8.1f}")
+    return rows
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--side", type=int, default=100, help="grid side (default 100)")
     parser.add_argument("--steps", type=int, default=300, help="steps timed, and as many profiled (default 300)")
     parser.add_argument("--top", type=int, default=20, help="functions shown (default 20)")
+    parser.add_argument("--paths", action="store_true",
+                        help="time each mechanism with the compiled kernels and with numpy instead")
     args = parser.parse_args(argv)
-    profile(args.side, args.steps, args.top)
+    if args.paths:
+        paths(args.side, args.steps)
+    else:
+        profile(args.side, args.steps, args.top)
     return 0
 
 
