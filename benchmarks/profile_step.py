@@ -84,12 +84,12 @@ def paths(side: int, steps: int) -> list[dict]:
             target = model.society if owner == "society" else getattr(model.society, owner)
             inner = getattr(target, name)
 
-            def clocked(*args, _inner=inner, _label=label, **kwargs):
+            def clocked(*args, _inner=inner, _label=label, _spent=spent, **kwargs):
                 started = time.perf_counter()
                 try:
                     return _inner(*args, **kwargs)
                 finally:
-                    spent[_label] += time.perf_counter() - started
+                    _spent[_label] += time.perf_counter() - started
             setattr(target, name, clocked)
         started = time.perf_counter()
         for _ in range(steps):
