@@ -115,6 +115,17 @@ def test_the_step_profile_names_where_the_time_goes():
     assert shares == sorted(shares, reverse=True) and 0 < sum(shares) <= 100.0
 
 
+def test_the_step_profile_times_each_mechanism_on_both_paths():
+    script = SUITE.parent / "profile_step.py"
+    done = subprocess.run([sys.executable, str(script), "--side", "40", "--steps", "20", "--paths"],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    rows = {line[:24].strip(): line[24:].split() for line in done.stdout.splitlines()[2:]}
+    assert {"need and trust", "patrols", "contagion rounds", "movement", "whole step"} <= set(rows)
+    numpy_us, kernels_us, saved = map(float, rows["whole step"])
+    assert numpy_us > 0 and kernels_us > 0 and saved == pytest.approx(numpy_us - kernels_us, abs=0.11)
+
+
 def test_the_sweep_at_scale_script_kills_resumes_and_compares_engines(tmp_path):
     """A smoke run of benchmarks/sweep_scale.py: its resume reuses every run on disk at the kill,
     and the two engines write the same bytes (the figures at scale are for the full run)."""
