@@ -10,15 +10,15 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numba
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from simulator.model import GovernanceModel
-from simulator.society import kernels, rules
+from simulator.society import kernels, movement, patrols, rules
 from simulator.society.grid import Grid, neighbourhood_add, neighbourhood_sum, window_offsets
-from simulator.society.patrols import Patrols
 
 SHAPES = ("moore", "von_neumann", "cross")
 
@@ -130,12 +130,12 @@ def test_free_targets_and_settle_are_the_numpy_move(reach):
     expected_occupied[plain_target[chosen]] = True
     expected_position[plain_movers[chosen]] = plain_target[chosen]
 
-    fast_movers, fast_target = kernels.free_targets(movers, position, dy, dx, reach, grid.side,
+    fast_movers, fast_target = movement.free_targets(movers, position, dy, dx, reach, grid.side,
                                                     grid.row_of_cell, grid.col_of_cell, occupied)
     np.testing.assert_array_equal(fast_movers, plain_movers)
     np.testing.assert_array_equal(fast_target, plain_target)
     district, claimed = grid.district_of_cell[position], np.zeros(grid.cells, bool)
-    moved = kernels.settle(fast_movers, fast_target, order, occupied, position, district,
+    moved = movement.settle(fast_movers, fast_target, order, occupied, position, district,
                            grid.district_of_cell, claimed)
     np.testing.assert_array_equal(position, expected_position)
     np.testing.assert_array_equal(occupied, expected_occupied)
@@ -143,9 +143,9 @@ def test_free_targets_and_settle_are_the_numpy_move(reach):
     assert moved == chosen.size > 100 and not claimed.any()
 
 
-def test_walk_per_district_trim_and_per_cell_are_the_numpy_patrols():
+def test_shift_cells_per_district_trim_and_per_cell_are_the_numpy_patrols():
     grid = Grid(agents=2000, density=0.5, districts_per_side=4, agencies=1)
-    fast, plain = (Patrols(grid, np.random.default_rng(9), fast=on) for on in (True, False))
+    fast, plain = (patrols.Patrols(grid, np.random.default_rng(9), fast=on) for on in (True, False))
     rng = np.random.default_rng(1)
     cells = [np.empty((grid.side, grid.side), np.float32) for _ in range(2)]
     for step in range(40):  # targets that rise, fall and differ by district: trims and fresh patrols
@@ -157,16 +157,16 @@ def test_walk_per_district_trim_and_per_cell_are_the_numpy_patrols():
     # each kernel on its own
     pos = plain.positions
     dy, dx = rng.integers(0, 7, pos.size), rng.integers(0, 7, pos.size)
-    np.testing.assert_array_equal(kernels.walk(pos, dy, dx, 3, grid.side, grid.row_of_cell, grid.col_of_cell),
+    np.testing.assert_array_equal(patrols.shift_cells(pos, dy, dx, 3, grid.side, grid.row_of_cell, grid.col_of_cell),
                                   grid.shifted(pos, dy, dx, 3))
-    have = kernels.per_district(pos, grid.district_of_cell, grid.districts)
+    have = patrols.per_district(pos, grid.district_of_cell, grid.districts)
     np.testing.assert_array_equal(have, np.bincount(grid.district_of_cell[pos], minlength=grid.districts))
     target = have // 2
     shuffled = np.random.default_rng(4).permutation(pos.size)
     plain.rng = np.random.default_rng(4)
-    np.testing.assert_array_equal(kernels.trim(pos, shuffled, grid.district_of_cell, have, target),
+    np.testing.assert_array_equal(patrols.trim(pos, shuffled, grid.district_of_cell, have, target),
                                   plain._trim(pos, grid.district_of_cell[pos], have, target))
-    counted = kernels.per_cell(pos, np.full((grid.side, grid.side), np.nan, np.float32))
+    counted = patrols.per_cell(pos, np.full((grid.side, grid.side), np.nan, np.float32))
     np.testing.assert_array_equal(counted.reshape(-1), np.bincount(pos, minlength=grid.cells))
 
 
@@ -186,7 +186,7 @@ def test_participate_is_the_participation_rule():
 
 
 @pytest.mark.parametrize("runs", ["grid rows", "long", "short and long"])
-def test_district_run_sums_are_reduceat_then_bincount(runs):
+def test_district_run_totals_are_reduceat_then_bincount(runs):
     rng = np.random.default_rng(6)
     n, count = 300_000, 12
     if runs == "grid rows":  # a 600 x 500 grid cut into 12 districts: runs of 125
@@ -200,9 +200,13 @@ def test_district_run_sums_are_reduceat_then_bincount(runs):
     # twenty orders of magnitude do not, so the order of adds shows
     values = [rng.random(n, dtype=np.float32), rng.random(n, dtype=np.float32) * np.float32(1000),
               (rng.random(n) * 10.0 ** rng.uniform(-15, 5, n)).astype(np.float32)]
-    got = kernels.district_run_sums(start, district, *values, count)
+    masks = [rng.random(n) < p for p in (0.1, 0.4, 0.6, 0.9)]
+    counts, got = kernels.district_run_totals(start, district, *masks, *values, count)
     for row, value in zip(got, values):
         per_run = np.add.reduceat(value, start, dtype=np.float64)
+        np.testing.assert_array_equal(row, np.bincount(district, weights=per_run, minlength=count))
+    for row, mask in zip(counts, masks):
+        per_run = np.add.reduceat(mask, start, dtype=np.int32)
         np.testing.assert_array_equal(row, np.bincount(district, weights=per_run, minlength=count))
     # summed agent by agent instead, some districts differ in their last bits: the test can tell
     agent_district = np.repeat(district, np.diff(start, append=n))
@@ -226,8 +230,10 @@ def test_release_is_the_countdown_and_the_latent():
 def test_every_kernel_has_a_reference_test():
     # a kernel added without a comparison with its numpy reference fails here
     source = Path(__file__).read_text()
-    untested = [name for name in kernels.__all__ if callable(getattr(kernels, name))
-                and f"kernels.{name}(" not in source]
+    untested = [f"{module.__name__}.{name}" for module in (kernels, movement, patrols)
+                for name in module.__all__
+                if isinstance(getattr(module, name), numba.core.registry.CPUDispatcher)
+                and name not in ("wrap",) and f"{module.__name__.rsplit('.', 1)[1]}.{name}(" not in source]
     assert untested == []
 
 

@@ -393,15 +393,16 @@ class Society:
             return districts.sum(values) / pop
 
         masks = (self.expressed, self.latent, self.participating, self._free)
-        if self._kernels:  # one pass for the counts, one for the sums
-            expressed, latent, participating, free = kernels.district_counts(self.district, *masks, districts.count)
+        if self._kernels:  # one pass (or two) instead of a call or two per array
+            values = (self.need, self.trust, self.grievance)
             if districts.scattered:
-                need, trust, grievance = kernels.district_sums(self.district, self.need, self.trust,
-                                                               self.grievance, districts.count) / pop
+                counts = kernels.district_counts(self.district, *masks, districts.count)
+                sums = kernels.district_sums(self.district, *values, districts.count)
             else:
-                need, trust, grievance = kernels.district_run_sums(
-                    districts.run_start, districts.run_district, self.need, self.trust, self.grievance,
-                    districts.count) / pop
+                counts, sums = kernels.district_run_totals(districts.run_start, districts.run_district, *masks,
+                                                           *values, districts.count)
+            expressed, latent, participating, free = counts
+            need, trust, grievance = sums / pop
         else:
             expressed, latent, participating, free = districts.counts(masks)
             need, trust, grievance = mean(self.need), mean(self.trust), mean(self.grievance)

@@ -11,12 +11,6 @@ compares it with on random input:
   :func:`~simulator.society.grid.neighbourhood_sum`);
 * :func:`window_add`: a few cells' weights added to a neighbourhood sum
   (reference: :func:`~simulator.society.grid.neighbourhood_add`);
-* :func:`free_targets` and :func:`settle`: movement to empty cells, the first
-  mover in a random order winning a contested cell (reference: the numpy
-  branch of ``Movement.step``);
-* :func:`walk`, :func:`per_district`, :func:`trim` and :func:`per_cell`: the
-  patrols' walk and their matching to each district's target (reference: the
-  numpy branch of ``Patrols.step``);
 * :func:`deterrence` and :func:`adopt`: a round of Epstein's expression rule,
   before and after the exponential, which stays with numpy's own ``exp``
   (references: ``rules.arrest_ratio``, ``rules.escape_chance`` and
@@ -29,16 +23,19 @@ compares it with on random input:
   ``rules.participation_chance`` as ``Society._participate`` applies it);
 * :func:`release`: the countdown of removal terms, and who is free and
   latent (reference: the numpy branch of ``Society._express``);
-* :func:`district_counts`, :func:`district_sums` and
-  :func:`district_run_sums`: counts per district, and sums per district for
-  agents out of cell order and in runs of cell order (references:
-  ``numpy.bincount``, and ``numpy.add.reduceat`` then ``numpy.bincount``).
+* :func:`district_counts` and :func:`district_sums`, or :func:`district_run_totals`:
+  counts and sums per district for agents out of cell order, or in runs of
+  cell order (references: ``numpy.bincount``; ``numpy.add.reduceat`` then
+  ``numpy.bincount``).
 
 Every kernel gives the numpy path's numbers to the bit, so a seed gives the
 same run on either path: the sums are of whole numbers (exact in float32),
 and the district sums add in agent order in float64, as ``bincount`` does.
 No random draw is made inside a kernel: the draws stay with the society's
 one generator, in the same order on both paths.
+
+Movement and patrols keep their kernels beside their numpy code
+(``movement.py``, ``patrols.py``), compiled with :data:`jit` from here.
 
 Compiled on first use and cached on disk (``cache=True``), so a new process
 loads them in milliseconds.
@@ -51,15 +48,14 @@ import os
 import numba
 import numpy as np
 
-__all__ = ["ENABLED", "ROUNDING", "half_widths", "window_sum", "window_add", "free_targets", "settle", "walk",
-           "per_district", "trim", "per_cell", "deterrence", "adopt", "need_and_trust", "participate", "release",
-           "district_counts", "district_sums", "district_run_sums"]
+__all__ = ["ENABLED", "ROUNDING", "jit", "wrap", "half_widths", "window_sum", "window_add", "deterrence", "adopt",
+           "need_and_trust", "participate", "release", "district_counts", "district_sums", "district_run_totals"]
 
 #: Kernels on unless ``GOVSIM_KERNELS=numpy``; read when a society is built.
 ENABLED = os.environ.get("GOVSIM_KERNELS", "numba") != "numpy"
 
 # error_model="numpy": a division by zero gives inf or nan, as in numpy, instead of raising
-_jit = numba.njit(cache=True, nogil=True, error_model="numpy")
+jit = numba.njit(cache=True, nogil=True, error_model="numpy")
 
 #: ``arrest_ratio``'s rounding, as a code a kernel can take
 ROUNDING = {"none": 0, "round": 1, "floor": 2}
@@ -78,7 +74,39 @@ def half_widths(offsets: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
     return half
 
 
-@_jit
+@jit
+def _add_shifted(out, row, shift):  # pragma: no cover  (compiled)
+    """``out += row`` moved ``shift`` columns round the torus: two slices, each a vector loop."""
+    cols = row.size
+    s = shift % cols
+    head, tail = out[:cols - s], out[cols - s:]  # out[x] += row[(x + s) % cols]
+    moved, wrapped = row[s:], row[:s]
+    for x in range(head.size):
+        head[x] += moved[x]
+    for x in range(tail.size):
+        tail[x] += wrapped[x]
+
+
+@jit
+def _window_sum_direct(field, half, out):  # pragma: no cover  (compiled)
+    """:func:`window_sum` for a small window: each of its cells' rows added in turn.
+
+    Without the running totals' chain of dependent adds, faster for up to
+    about 16 cells (radius 1 square: 1,000,000 cells 1.0 -> 0.4 ms).
+    """
+    rows = field.shape[0]
+    r = (half.size - 1) // 2
+    for y in range(rows):
+        o = out[y]
+        o[:] = 0.0
+        for k in range(half.size):
+            row = field[(y + k - r) % rows]
+            for shift in range(-half[k], half[k] + 1):
+                _add_shifted(o, row, shift)
+    return out
+
+
+@jit
 def window_sum(field, half, out, prefix):  # pragma: no cover  (compiled)
     """Sum of ``field`` over the window of ``half`` around every cell of the torus, into ``out``.
 
@@ -90,6 +118,8 @@ def window_sum(field, half, out, prefix):  # pragma: no cover  (compiled)
     rows, cols = field.shape
     r = (half.size - 1) // 2
     reach = half.max()
+    if half.size + 2 * half.sum() <= 16:  # a small window: its cells' rows added directly
+        return _window_sum_direct(field, half, out)
     for y in range(rows):
         row, p = field[y], prefix[y]
         total = np.float32(0.0)
@@ -121,8 +151,8 @@ def window_sum(field, half, out, prefix):  # pragma: no cover  (compiled)
     return out
 
 
-@_jit
-def _wrap(i, n):  # pragma: no cover  (compiled)
+@jit
+def wrap(i, n):  # pragma: no cover  (compiled)
     """``i % n`` for an ``i`` a few times ``n`` at most: integer modulo costs several times more."""
     while i < 0:
         i += n
@@ -131,15 +161,15 @@ def _wrap(i, n):  # pragma: no cover  (compiled)
     return i
 
 
-@_jit
+@jit
 def _window_add_one(out, cell, weight, dy, dx):  # pragma: no cover  (compiled)
     rows, cols = out.shape
     y, x = cell // cols, cell % cols
     for k in range(dy.size):
-        out[_wrap(y + dy[k], rows), _wrap(x + dx[k], cols)] += weight
+        out[wrap(y + dy[k], rows), wrap(x + dx[k], cols)] += weight
 
 
-@_jit
+@jit
 def window_add(out, cells, weights, dy, dx):  # pragma: no cover  (compiled)
     """Add ``weights[i]`` to every cell within the window ``(dy, dx)`` of ``cells[i]``."""
     for i in range(cells.size):
@@ -147,102 +177,7 @@ def window_add(out, cells, weights, dy, dx):  # pragma: no cover  (compiled)
     return out
 
 
-@_jit
-def free_targets(movers, position, dy, dx, reach, side, row_of_cell, col_of_cell, occupied):  # pragma: no cover
-    """The movers whose target cell (offset ``dy - reach``, ``dx - reach``) is empty, and those cells."""
-    keep = np.empty(movers.size, dtype=np.intp)
-    target = np.empty(movers.size, dtype=np.intp)
-    count = 0
-    for i in range(movers.size):
-        cell = position[movers[i]]
-        t = _wrap(row_of_cell[cell] + dy[i] - reach, side) * side + _wrap(col_of_cell[cell] + dx[i] - reach, side)
-        keep[count] = movers[i]  # written always, kept only if empty: no branch to mispredict
-        target[count] = t
-        count += not occupied[t]
-    return keep[:count], target[:count]
-
-
-@_jit
-def settle(movers, target, order, occupied, position, district, district_of_cell,
-           claimed):  # pragma: no cover  (compiled)
-    """Move the movers, in ``order``: the first to ask for a cell gets it.
-
-    ``claimed`` (one flag per cell, all False) is left all False again.
-    Returns how many moved.
-    """
-    moved = 0
-    for rank in range(order.size):
-        i = order[rank]
-        t = target[i]
-        if not claimed[t]:
-            claimed[t] = True
-            m = movers[i]
-            occupied[position[m]] = False
-            occupied[t] = True
-            position[m] = t
-            district[m] = district_of_cell[t]
-            moved += 1
-    for i in range(target.size):
-        claimed[target[i]] = False
-    return moved
-
-
-@_jit
-def walk(cells, dy, dx, reach, side, row_of_cell, col_of_cell):  # pragma: no cover  (compiled)
-    """The cells moved by ``dy - reach`` rows and ``dx - reach`` columns, round the torus (a new array)."""
-    moved = np.empty_like(cells)
-    for i in range(cells.size):
-        c = cells[i]
-        moved[i] = _wrap(row_of_cell[c] + dy[i] - reach, side) * side + _wrap(col_of_cell[c] + dx[i] - reach, side)
-    return moved
-
-
-@_jit
-def per_district(cells, district_of_cell, count):  # pragma: no cover  (compiled)
-    """How many of ``cells`` (patrols' positions) lie in each district."""
-    have = np.zeros(count, dtype=np.int64)
-    for i in range(cells.size):
-        have[district_of_cell[cells[i]]] += 1
-    return have
-
-
-@_jit
-def trim(cells, shuffled, district_of_cell, have, target):  # pragma: no cover  (compiled)
-    """Keep, of each district's patrols, the first ``target`` in the order ``shuffled``.
-
-    The kept patrols come district by district, each district's in the
-    shuffled order: the order of numpy's stable sort by district.
-    """
-    start = np.zeros(have.size, dtype=np.int64)
-    for d in range(1, have.size):
-        start[d] = start[d - 1] + have[d - 1]
-    slot = start.copy()
-    grouped = np.empty(cells.size, dtype=np.int64)
-    for j in range(shuffled.size):
-        i = shuffled[j]
-        d = district_of_cell[cells[i]]
-        grouped[slot[d]] = i
-        slot[d] += 1
-    kept = np.empty(cells.size, dtype=cells.dtype)
-    count = 0
-    for d in range(have.size):
-        for r in range(min(have[d], target[d])):
-            kept[count] = cells[grouped[start[d] + r]]
-            count += 1
-    return kept[:count]
-
-
-@_jit
-def per_cell(cells, grid):  # pragma: no cover  (compiled)
-    """How many of ``cells`` are on each cell of ``grid`` (float32, written in place)."""
-    flat = grid.reshape(-1)
-    flat[:] = 0.0
-    for i in range(cells.size):
-        flat[cells[i]] += 1.0
-    return grid
-
-
-@_jit
+@jit
 def deterrence(seen, position, expressing, watched, contagion, rounding, k, out):  # pragma: no cover
     """``-k`` times the arrest ratio each agent judges, into ``out`` (float32).
 
@@ -262,7 +197,7 @@ def deterrence(seen, position, expressing, watched, contagion, rounding, k, out)
     return out
 
 
-@_jit
+@jit
 def adopt(escape, risk_aversion, grievance, threshold, free, expressing, position, seen, dy, dx, limit,
           joined):  # pragma: no cover  (compiled)
     """Who expresses now (``rules.expresses``, for free agents), into ``expressing``.
@@ -281,16 +216,17 @@ def adopt(escape, risk_aversion, grievance, threshold, free, expressing, positio
         joined[i] = (net > threshold[i]) & free[i]
         changed += joined[i] != expressing[i]
     update = changed * dy.size < limit
-    if changed:
+    if changed and not update:
+        expressing[:] = joined  # many changed: a copy, and the caller recounts
+    elif changed:
         for i in range(joined.size):
             if joined[i] != expressing[i]:
                 expressing[i] = joined[i]
-                if update:
-                    _window_add_one(seen, position[i], np.float32(1.0) if joined[i] else np.float32(-1.0), dy, dx)
+                _window_add_one(seen, position[i], np.float32(1.0) if joined[i] else np.float32(-1.0), dy, dx)
     return changed if update else -changed
 
 
-@_jit
+@jit
 def need_and_trust(need, base, trust, anchor, grievance, noise, district, pressure, drain, gain,
                    rate, noise_scale, from_need, recovery):  # pragma: no cover  (compiled)
     """One step of need, trust and grievance for every agent, in place, in one pass.
@@ -317,7 +253,7 @@ def need_and_trust(need, base, trust, anchor, grievance, noise, district, pressu
     return need
 
 
-@_jit
+@jit
 def participate(trust, from_trust, offset, incentive, district, draw, free, out):  # pragma: no cover
     """Who uses the loop's services this step, into ``out`` (``rules.participation_chance``):
     ``draw < trust pt + (base - pt / 2) + incentive[d]``, for free agents; ``offset`` is
@@ -330,7 +266,7 @@ def participate(trust, from_trust, offset, incentive, district, draw, free, out)
     return out
 
 
-@_jit
+@jit
 def release(removal, free, grievance, threshold, latent):  # pragma: no cover  (compiled)
     """Removal terms count down; ``free`` when none is left; ``latent``: free with
     grievance above threshold."""
@@ -342,7 +278,7 @@ def release(removal, free, grievance, threshold, latent):  # pragma: no cover  (
     return removal
 
 
-@_jit
+@jit
 def _pairwise(a, lo, n):  # pragma: no cover  (compiled)
     """The float64 sum of ``a[lo:lo + n]`` (float32) in numpy's pairwise order, to the bit.
 
@@ -380,30 +316,42 @@ def _pairwise(a, lo, n):  # pragma: no cover  (compiled)
     return _pairwise(a, lo, half) + _pairwise(a, lo + half, n - half)
 
 
-@_jit
-def district_run_sums(run_start, run_district, x, y, z, count):  # pragma: no cover  (compiled)
-    """The float64 sums over each district of three float32 arrays whose agents lie in
-    runs of one district: (3, count).
+@jit
+def _count(mask, lo, hi):  # pragma: no cover  (compiled)
+    n = 0
+    for i in range(lo, hi):
+        n += mask[i]
+    return n
 
-    Each run is summed as ``numpy.add.reduceat`` does (its first value, plus
-    the pairwise sum of the rest), then the runs of each district in run
-    order, as ``numpy.bincount`` with weights does: numpy's numbers, to the bit.
+
+@jit
+def district_run_totals(run_start, run_district, a, b, c, d, x, y, z, count):  # pragma: no cover  (compiled)
+    """For agents in runs of one district: how many agents of each district four
+    boolean masks pick, (4, count), and the float64 sums of three float32 arrays,
+    (3, count), in one pass over the runs.
+
+    Each run's sum is made as ``numpy.add.reduceat`` makes it (its first
+    value, plus the pairwise sum of the rest), then the runs of each district
+    are added in run order, as ``numpy.bincount`` with weights does: numpy's
+    numbers, to the bit.
     """
+    counts = np.zeros((4, count))
     sums = np.zeros((3, count))
-    arrays = (x, y, z)
-    for v in range(3):
-        a = arrays[v]
-        for r in range(run_start.size):
-            lo = run_start[r]
-            hi = run_start[r + 1] if r + 1 < run_start.size else a.size
-            total = np.float64(a[lo])
-            if hi - lo > 1:
-                total += _pairwise(a, lo + 1, hi - lo - 1)
-            sums[v, run_district[r]] += total
-    return sums
+    for r in range(run_start.size):
+        lo = run_start[r]
+        hi = run_start[r + 1] if r + 1 < run_start.size else x.size
+        k = run_district[r]
+        counts[0, k] += _count(a, lo, hi)
+        counts[1, k] += _count(b, lo, hi)
+        counts[2, k] += _count(c, lo, hi)
+        counts[3, k] += _count(d, lo, hi)
+        sums[0, k] += np.float64(x[lo]) + _pairwise(x, lo + 1, hi - lo - 1)
+        sums[1, k] += np.float64(y[lo]) + _pairwise(y, lo + 1, hi - lo - 1)
+        sums[2, k] += np.float64(z[lo]) + _pairwise(z, lo + 1, hi - lo - 1)
+    return counts, sums
 
 
-@_jit
+@jit
 def district_counts(district, a, b, c, d, count):  # pragma: no cover  (compiled)
     """How many agents of each district each of four boolean masks picks: (4, count), float64.
 
@@ -434,7 +382,7 @@ def district_counts(district, a, b, c, d, count):  # pragma: no cover  (compiled
     return counts
 
 
-@_jit
+@jit
 def district_sums(district, x, y, z, count):  # pragma: no cover  (compiled)
     """The float64 sums over each district of three float32 arrays: (3, count).
 

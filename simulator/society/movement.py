@@ -7,17 +7,19 @@ cell: the first in a random order wins. Nobody is moved towards or away
 from anything: where an agent goes is a draw.
 
 The society's positions, occupied cells and districts change in place; the
-society then re-indexes its districts.
+society then re-indexes its districts. The compiled kernels (:func:`free_targets`
+and :func:`settle`) and the numpy code give the same moves, to the bit
+(``tests/test_kernels.py``).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from . import kernels
 from .grid import Grid
+from .kernels import jit, wrap
 
-__all__ = ["Movement"]
+__all__ = ["Movement", "free_targets", "settle"]
 
 
 class Movement:
@@ -44,10 +46,10 @@ class Movement:
         dy = rng.integers(0, 2 * r + 1, movers.size)  # offsets -r..r, plus r
         dx = rng.integers(0, 2 * r + 1, movers.size)
         if self.fast:
-            movers, target = kernels.free_targets(movers, position, dy, dx, r, grid.side,
+            movers, target = free_targets(movers, position, dy, dx, r, grid.side,
                                                    grid.row_of_cell, grid.col_of_cell, occupied)
             order = rng.permutation(movers.size)
-            kernels.settle(movers, target, order, occupied, position, district, grid.district_of_cell,
+            settle(movers, target, order, occupied, position, district, grid.district_of_cell,
                            self._claimed)
             return
         target = grid.shifted(position[movers], dy, dx, r)
@@ -68,3 +70,43 @@ class Movement:
         occupied[target] = True
         position[movers] = target
         district[movers] = grid.district_of_cell[target]
+
+
+@jit
+def free_targets(movers, position, dy, dx, reach, side, row_of_cell, col_of_cell, occupied):  # pragma: no cover
+    """The movers whose target cell (offset ``dy - reach``, ``dx - reach``) is empty, and those cells."""
+    keep = np.empty(movers.size, dtype=np.intp)
+    target = np.empty(movers.size, dtype=np.intp)
+    count = 0
+    for i in range(movers.size):
+        cell = position[movers[i]]
+        t = wrap(row_of_cell[cell] + dy[i] - reach, side) * side + wrap(col_of_cell[cell] + dx[i] - reach, side)
+        keep[count] = movers[i]  # written always, kept only if empty: no branch to mispredict
+        target[count] = t
+        count += not occupied[t]
+    return keep[:count], target[:count]
+
+
+@jit
+def settle(movers, target, order, occupied, position, district, district_of_cell,
+           claimed):  # pragma: no cover  (compiled)
+    """Move the movers, in ``order``: the first to ask for a cell gets it.
+
+    ``claimed`` (one flag per cell, all False) is left all False again.
+    Returns how many moved.
+    """
+    moved = 0
+    for rank in range(order.size):
+        i = order[rank]
+        t = target[i]
+        if not claimed[t]:
+            claimed[t] = True
+            m = movers[i]
+            occupied[position[m]] = False
+            occupied[t] = True
+            position[m] = t
+            district[m] = district_of_cell[t]
+            moved += 1
+    for i in range(target.size):
+        claimed[target[i]] = False
+    return moved
