@@ -31,16 +31,17 @@ LEVERS: tuple[str, ...] = ("accommodate", "constrain", "incentivise", "mobilise"
 
 def _freeze(obj: object) -> None:
     """Make every array field read-only, so a stage cannot edit its input."""
-    for name in _field_names(type(obj)):  # type: ignore[arg-type]  # mypy: a class is hashable
+    for name in _array_fields(type(obj)):  # type: ignore[arg-type]  # mypy: a class is hashable
         value = getattr(obj, name)
         if isinstance(value, np.ndarray):
             value.setflags(write=False)  # half the time of flags.writeable = False
 
 
 @functools.cache
-def _field_names(cls: type) -> tuple[str, ...]:
-    # dataclasses.fields() costs a few microseconds a call, five calls a step
-    return tuple(f.name for f in fields(cls))
+def _array_fields(cls: type) -> tuple[str, ...]:
+    """The fields declared as arrays (all of them, or ``None`` too); looked up once per class,
+    since dataclasses.fields() costs a few microseconds a call, five calls a step."""
+    return tuple(f.name for f in fields(cls) if "ndarray" in str(f.type))
 
 
 @dataclass(frozen=True)

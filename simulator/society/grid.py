@@ -285,6 +285,7 @@ class Grid:
         self.agencies = agencies
         # (values, not indices: int32 costs nothing here and halves the memory)
         self.row_of_cell, self.col_of_cell = np.divmod(np.arange(self.cells, dtype=np.int32), self.side)
+        self._units: dict[int, np.ndarray] = {}
 
     def shifted(self, cells: np.ndarray, dy: np.ndarray, dx: np.ndarray, reach: int) -> np.ndarray:
         """Cells moved by ``dy - reach`` rows and ``dx - reach`` columns, round the torus.
@@ -298,10 +299,18 @@ class Grid:
         return wrap[self.row_of_cell[cells] + dy] * self.side + wrap[self.col_of_cell[cells] + dx]
 
     def units(self, granularity: int) -> np.ndarray:
-        """Management unit of every district when units are g x g districts."""
-        row, col = np.divmod(np.arange(self.districts), self.k)
-        per_side = self.k // granularity
-        return ((row // granularity) * per_side + col // granularity).astype(np.int32)
+        """Management unit of every district when units are g x g districts (read-only).
+
+        Worked out once per granularity: Plan asks every step.
+        """
+        known = self._units.get(granularity)
+        if known is None:
+            row, col = np.divmod(np.arange(self.districts), self.k)
+            per_side = self.k // granularity
+            known = ((row // granularity) * per_side + col // granularity).astype(np.int32)
+            known.setflags(write=False)
+            self._units[granularity] = known
+        return known
 
     def window_cells(self, radius: int, shape: str = "moore") -> int:
         """Number of cells in a vision window (centre included)."""
