@@ -29,16 +29,17 @@ compares it with on random input:
   ``numpy.bincount``).
 
 Every kernel gives the numpy path's numbers to the bit, so a seed gives the
-same run on either path: the sums are of whole numbers (exact in float32),
-and the district sums add in agent order in float64, as ``bincount`` does.
+same run on either path: the neighbourhood sums are of whole numbers (exact
+in float32 in any order), and the district sums add in numpy's own order
+(agent by agent as ``bincount`` does, or run by run as ``add.reduceat`` does).
 No random draw is made inside a kernel: the draws stay with the society's
 one generator, in the same order on both paths.
 
 Movement and patrols keep their kernels beside their numpy code
 (``movement.py``, ``patrols.py``), compiled with :data:`jit` from here.
 
-Compiled on first use and cached on disk (``cache=True``), so a new process
-loads them in milliseconds.
+Compiled on first use (about 4 s, once after installing) and cached on disk
+(``cache=True``), so a new process loads them in a fraction of a second.
 """
 
 from __future__ import annotations
