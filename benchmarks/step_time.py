@@ -68,9 +68,9 @@ def time_steps(agents: int, steps: int, repeat: int, warmup: int = WARMUP) -> li
 def peak_memory(agents: int, steps: int) -> dict[str, float]:
     """Peak traced allocation (bytes) while building the model and stepping it.
 
-    A small model is stepped first, untraced, so that the compiled kernels are
-    loaded: loading them costs a process a fixed few megabytes, whatever the
-    number of agents (``kernel_bytes``, traced on its own).
+    A small model is stepped first, so that the compiled kernels are loaded;
+    that warm-up is traced on its own (``kernel_bytes``: a fixed cost of a
+    process, whatever the number of agents) and left out of the peak.
     """
     gc.collect()
     tracemalloc.start()
